@@ -1,0 +1,96 @@
+"""`python -m crawlers`: run the spiders, on the recordings or live.
+
+    python -m crawlers crawl                 # every source, replaying the recordings
+    python -m crawlers crawl uk_hansard      # one source
+    python -m crawlers crawl --live          # the real services (needs the internet)
+    python -m crawlers list                  # the sources and their spiders
+
+The mode is a settings module (crawlers.settings.replay or .live); the
+spiders are the same in both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import config
+
+
+@click.group(help=__doc__)
+def cli():
+    pass
+
+
+@cli.command("list", help="List the configured sources and their spiders.")
+def list_sources():
+    for name, source in config.sources().items():
+        click.echo(f"{name:24} {source['kind']:18} {source['jurisdiction'] or '-':3} {source['title']}")
+
+
+@cli.command(help="Crawl sources into OUT/<source>.jsonl (all sources when none is named).")
+@click.argument("names", nargs=-1)
+@click.option("--live", is_flag=True, help="Crawl the real services instead of the recordings.")
+@click.option("--out", "out_dir", default="build/crawl", show_default=True, help="Output folder.")
+@click.option("--archive", "archive_dir", default="data/raw", show_default=True,
+              help="Folder for the compressed raw responses.")
+@click.option("--replay-url", default="", help="A running replay server (default: start one).")
+@click.option("--strict", is_flag=True, help="Exit 1 if any document fails validation.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting (repeatable).")
+@click.option("--log-level", default="WARNING", show_default=True)
+def crawl(names, live, out_dir, archive_dir, replay_url, strict, overrides, log_level):
+    module = "crawlers.settings.live" if live else "crawlers.settings.replay"
+    os.environ["SCRAPY_SETTINGS_MODULE"] = module
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.set("CRAWL_OUTPUT_DIR", out_dir)
+    settings.set("RAW_ARCHIVE_DIR", archive_dir)
+    settings.set("LOG_LEVEL", log_level)
+    settings.set("VALIDATION_STRICT", strict)
+    if replay_url:
+        settings.set("REPLAY_URL", replay_url)
+    for item in overrides:
+        key, _, value = item.partition("=")
+        settings.set(key, value)
+    unknown = [n for n in names if n not in config.sources()]
+    if unknown:
+        raise click.ClickException(f"unknown source(s): {', '.join(unknown)}; see `python -m crawlers list`")
+    process = CrawlerProcess(settings)
+    for name in names or config.sources():
+        process.crawl(name)
+    process.start()
+    summary = summarise(Path(out_dir), names or list(config.sources()))
+    click.echo(summary["text"], err=True)
+    if strict and summary["invalid"]:
+        raise click.ClickException(f"{summary['invalid']} invalid document(s); see *.dropped.jsonl")
+
+
+def summarise(out_dir: Path, names) -> dict:
+    lines, invalid = [], 0
+    for name in names:
+        path = out_dir / f"{name}.run.json"
+        if not path.exists():
+            lines.append(f"{name:24} no run record")
+            continue
+        run = json.loads(path.read_text())
+        dropped = [json.loads(l) for l in open(out_dir / f"{name}.dropped.jsonl")]
+        invalid += sum(1 for d in dropped if d["reason"].startswith("invalid"))
+        errors = ", ".join(f"{k} {v}" for k, v in sorted(run["errors"].items())) or "none"
+        lines.append(f"{name:24} {run['items']:4} documents, {run['requests']:3} requests, "
+                     f"{run['dropped']} dropped, {run['failures']} failed; errors: {errors}")
+    return {"text": "\n".join(lines), "invalid": invalid}
+
+
+def main():
+    cli(prog_name="python -m crawlers")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

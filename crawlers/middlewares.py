@@ -1,0 +1,95 @@
+"""Downloader middleware: retries that respect the server.
+
+Scrapy's own RetryMiddleware retries 429 and 5xx at once and ignores
+Retry-After (scrapy/scrapy#3849). PoliteRetryMiddleware replaces it:
+
+- a 429 (or a 503 with Retry-After) pauses that host for the time the server
+  asked, in seconds or as an HTTP date, capped by RETRY_AFTER_MAX; every request
+  to the host waits without blocking the reactor;
+- other retryable statuses and connection errors back off exponentially
+  (RETRY_BACKOFF_BASE * 2**n, at most RETRY_BACKOFF_MAX) for that request;
+- both are bounded (RETRY_TIMES, RETRY_AFTER_TIMES); a request that runs out
+  goes to the spider's errback, which records it as a crawl failure.
+"""
+
+from __future__ import annotations
+
+import time
+from email.utils import parsedate_to_datetime
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
+
+
+def parse_retry_after(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    return max(0.0, moment.timestamp() - (now if now is not None else time.time()))
+
+
+class PoliteRetryMiddleware(RetryMiddleware):
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 300.0)
+        self.retry_after_times = settings.getint("RETRY_AFTER_TIMES", 5)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 30.0)
+        self.paused_until: dict[str, float] = {}
+
+    async def process_request(self, request, spider=None):
+        host = urlparse_cached(request).hostname or ""
+        not_before = max(self.paused_until.get(host, 0.0), request.meta.get("retry_not_before", 0.0))
+        wait = not_before - time.monotonic()
+        if wait > 0:
+            self.crawler.stats.inc_value("politeness/waits")
+            await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
+        return None
+
+    def process_response(self, request, response, spider=None):
+        if request.meta.get("dont_retry", False):
+            return response
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        if response.status == 429 or (response.status == 503 and retry_after is not None):
+            return self._pause_and_retry(request, response, retry_after)
+        result = super().process_response(request, response)
+        return self._with_backoff(result)
+
+    def process_exception(self, request, exception, spider=None):
+        return self._with_backoff(super().process_exception(request, exception))
+
+    def _pause_and_retry(self, request, response, retry_after):
+        wait = retry_after if retry_after is not None else self.backoff_base
+        stats = self.crawler.stats
+        stats.inc_value(f"politeness/http_{response.status}")
+        if wait > self.retry_after_max:
+            stats.inc_value("politeness/retry_after_too_long")
+            return response
+        host = urlparse_cached(request).hostname or ""
+        self.paused_until[host] = max(self.paused_until.get(host, 0.0), time.monotonic() + wait)
+        retry = get_retry_request(
+            request, spider=self.crawler.spider, reason=f"{response.status} Retry-After {wait:g}s",
+            max_retry_times=request.meta.get("max_retry_after_times", self.retry_after_times),
+            stats_base_key="retry_after",
+        )
+        return retry or response
+
+    def _with_backoff(self, result):
+        if result is not None and hasattr(result, "meta") and hasattr(result, "callback"):
+            tries = result.meta.get("retry_times", 1)
+            delay = min(self.backoff_max, self.backoff_base * 2 ** (tries - 1))
+            result.meta["retry_not_before"] = time.monotonic() + delay
+        return result

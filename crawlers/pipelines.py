@@ -1,0 +1,101 @@
+"""Item pipelines, in order: validate -> sanitise -> stamp -> drop duplicates -> export.
+
+Each drop raises DropItem with a short reason; CrawlRecorder counts it under
+``dropped/<reason>`` and writes it to ``<spider>.dropped.jsonl``, so the run
+summary says what was skipped and why. Ingest into SQLite is db/'s job: the
+JSON Lines written here are the saved artefact the database is rebuilt from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from scrapy.exceptions import DropItem
+
+from .html import sanitise, strip_tags
+from .items import Document, InvalidDocument, validate_document
+
+
+class ValidateDocument:
+    def __init__(self, strict: bool):
+        self.strict = strict
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getbool("VALIDATION_STRICT"))
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, Document):
+            raise DropItem(f"invalid: not a Document ({type(item).__name__})")
+        try:
+            validate_document(item)
+        except InvalidDocument as exc:
+            raise DropItem(f"invalid: {exc.field or 'document'}: {exc.reason}") from exc
+        return item
+
+
+class SanitiseHtml:
+    """HTML fields through nh3; title, summary and names as plain text."""
+
+    def process_item(self, item: Document, spider=None):
+        item.html = sanitise(item.html) if item.html else None
+        item.title = strip_tags(item.title) or item.title
+        if item.summary:
+            item.summary = strip_tags(item.summary)
+        if item.outlet:
+            item.outlet = strip_tags(item.outlet)
+        return item
+
+
+def content_hash(doc: Document) -> str:
+    """What makes a new version: title, text and the fields a correction changes."""
+    basis = json.dumps([doc.title, doc.text, doc.summary, doc.published], ensure_ascii=False)
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+
+
+class StampDocument:
+    def process_item(self, item: Document, spider=None):
+        item.content_hash = content_hash(item)
+        return item
+
+
+class DropDuplicates:
+    """The same document twice in one run (it moved between result pages)."""
+
+    def __init__(self):
+        self.seen: dict[str, str] = {}
+
+    def process_item(self, item: Document, spider=None):
+        previous = self.seen.get(item.id)
+        if previous == item.content_hash:
+            raise DropItem("duplicate: seen earlier in this run")
+        self.seen[item.id] = item.content_hash
+        return item
+
+
+class ExportJsonLines:
+    """One JSON object per line in CRAWL_OUTPUT_DIR/<spider>.jsonl."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.out_dir = Path(crawler.settings.get("CRAWL_OUTPUT_DIR"))
+        self.handle = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self, spider=None):
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        name = self.crawler.spider.name
+        self.handle = open(self.out_dir / f"{name}.jsonl", "w", encoding="utf-8")
+
+    def process_item(self, item: Document, spider=None):
+        self.handle.write(json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        return item
+
+    def close_spider(self, spider=None):
+        if self.handle:
+            self.handle.close()

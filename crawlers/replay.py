@@ -1,0 +1,189 @@
+"""A loopback HTTP server that replays crawlers/recordings/ by the index's rule.
+
+The rule (recordings/README.md): match method, scheme, host, path and the
+multiset of decoded query pairs in any order; when several entries share a
+request, serve attempt 1 to the first request, attempt 2 to the second and the
+highest attempt after that; serve status, headers and bytes unchanged; answer an
+unrecorded request with 404 and a log line naming the URL.
+
+The server addresses an original URL ``https://host/path?q`` as
+``http://127.0.0.1:PORT/https/host/path?q`` (see :func:`replay_address`).
+
+Fault injection (for the reliability tests) is opt-in through :class:`Faults`:
+429 with Retry-After on every Nth request, a share of 5xx and of dropped
+connections, all seeded so a run is repeatable. Injected faults do not use up
+recorded attempts. Every request is appended to ``server.log``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+logger = logging.getLogger(__name__)
+
+RECORDINGS = Path(__file__).parent / "recordings"
+
+
+def request_key(method: str, url: str) -> tuple:
+    """The replay rule's identity of a request: order-free, encoding-free."""
+    parts = urlsplit(url)
+    pairs = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return (method.upper(), parts.scheme, parts.hostname or "", parts.path or "/", pairs)
+
+
+def replay_address(base: str, url: str) -> str:
+    """Where the replay server at ``base`` answers for the original ``url``."""
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{base.rstrip('/')}/{parts.scheme}/{parts.netloc}{parts.path or '/'}{query}"
+
+
+def original_address(path_and_query: str) -> str:
+    """Inverse of :func:`replay_address` for the server's request line."""
+    scheme, _, rest = path_and_query.lstrip("/").partition("/")
+    return f"{scheme}://{rest}"
+
+
+class Recordings:
+    """index.json loaded and grouped by request key, attempts sorted."""
+
+    def __init__(self, root: Path = RECORDINGS):
+        self.root = Path(root)
+        index = json.loads((self.root / "index.json").read_text(encoding="utf-8"))
+        self.entries = index["entries"]
+        self.by_key: dict[tuple, list[dict]] = defaultdict(list)
+        for entry in self.entries:
+            self.by_key[request_key(entry["method"], entry["url"])].append(entry)
+        for attempts in self.by_key.values():
+            attempts.sort(key=lambda e: e.get("attempt", 1))
+
+    def lookup(self, method: str, url: str, attempt: int) -> dict | None:
+        attempts = self.by_key.get(request_key(method, url))
+        if not attempts:
+            return None
+        return attempts[min(attempt, len(attempts)) - 1]
+
+    def body(self, entry: dict) -> bytes:
+        return (self.root / entry["file"]).read_bytes()
+
+
+@dataclass
+class Faults:
+    """Injected faults; all off by default."""
+
+    retry_after_every: int = 0  # every Nth request gets 429 + Retry-After
+    retry_after: str = "1"  # seconds, or an HTTP date
+    error_rate: float = 0.0  # share of requests answered 503
+    drop_rate: float = 0.0  # share of requests whose connection is dropped
+    seed: int = 0
+
+
+class ReplayServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address=("127.0.0.1", 0), recordings: Recordings | None = None,
+                 faults: Faults | None = None):
+        super().__init__(address, ReplayHandler)
+        self.recordings = recordings or Recordings()
+        self.faults = faults or Faults()
+        self.random = random.Random(self.faults.seed)
+        self.lock = threading.Lock()
+        self.served = Counter()  # request key -> recorded attempts served
+        self.count = 0
+        self.log: list[dict] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "ReplayServer":
+        thread = threading.Thread(target=self.serve_forever, name="replay", daemon=True)
+        thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def decide(self, method: str, url: str) -> tuple[str, dict | None]:
+        """Pick the outcome of one request under the lock: fault or entry."""
+        with self.lock:
+            self.count += 1
+            f = self.faults
+            if f.retry_after_every and self.count % f.retry_after_every == 0:
+                return "429", None
+            roll = self.random.random()
+            if roll < f.drop_rate:
+                return "drop", None
+            if roll < f.drop_rate + f.error_rate:
+                return "503", None
+            key = request_key(method, url)
+            self.served[key] += 1
+            return "entry", self.recordings.lookup(method, url, self.served[key])
+
+
+class ReplayHandler(BaseHTTPRequestHandler):
+    server: ReplayServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        logger.debug("replay: " + format, *args)
+
+    def _record(self, url: str, status: int | str) -> None:
+        self.server.log.append({
+            "time": time.monotonic(), "method": self.command, "url": url,
+            "host": urlsplit(url).hostname, "status": status,
+            "headers": dict(self.headers.items()),
+        })
+
+    def _send(self, status: int, headers: dict, body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        url = original_address(self.path)
+        outcome, entry = self.server.decide(self.command, url)
+        self._record(url, outcome if outcome != "entry" else (entry or {}).get("status", 404))
+        if outcome == "drop":
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        if outcome == "429":
+            self._send(429, {"Retry-After": self.server.faults.retry_after,
+                             "Content-Type": "text/plain"}, b"rate limited (injected)\n")
+            return
+        if outcome == "503":
+            self._send(503, {"Content-Type": "text/plain"}, b"unavailable (injected)\n")
+            return
+        if entry is None:
+            level = logging.DEBUG if url.endswith("/robots.txt") else logging.WARNING
+            logger.log(level, "replay: no recording for %s %s", self.command, url)
+            self._send(404, {"Content-Type": "text/plain"},
+                       f"not recorded: {url}\n".encode())
+            return
+        self._send(entry["status"], entry.get("response_headers", {}),
+                   self.server.recordings.body(entry))
+
+    do_HEAD = do_GET
+
+
+def serve(port: int = 0, faults: Faults | None = None) -> ReplayServer:
+    """Start a replay server on 127.0.0.1 (a free port by default)."""
+    return ReplayServer(("127.0.0.1", port), faults=faults).start()

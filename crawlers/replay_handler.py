@@ -1,0 +1,36 @@
+"""Scrapy download handler for replay mode: same spiders, recorded answers.
+
+Installed for http and https by crawlers.settings.replay. Each request keeps
+its real URL everywhere in Scrapy (offsite, robots, per-host slots, retries,
+items); only the bytes come from the replay server, which this handler asks
+at ``REPLAY_URL`` (or starts itself on a free loopback port when unset).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+
+from .replay import replay_address, serve
+
+logger = logging.getLogger(__name__)
+
+
+class ReplayDownloadHandler(HTTP11DownloadHandler):
+    _own_server = None  # one in-process server per Python process
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        base = crawler.settings.get("REPLAY_URL")
+        if not base:
+            if ReplayDownloadHandler._own_server is None:
+                ReplayDownloadHandler._own_server = serve()
+                logger.info("replay server started at %s", ReplayDownloadHandler._own_server.url)
+            base = ReplayDownloadHandler._own_server.url
+        self.base = base
+
+    async def download_request(self, request):
+        forwarded = request.replace(url=replay_address(self.base, request.url))
+        response = await super().download_request(forwarded)
+        return response.replace(url=request.url, request=request)

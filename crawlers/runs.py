@@ -1,0 +1,82 @@
+"""CrawlRecorder: a record of every run of every source, for source health.
+
+At the end of a run it writes, beside the documents:
+
+- ``<spider>.run.json``: start, end, requests, responses, items, errors by kind;
+- ``<spider>.failures.jsonl``: requests that failed for good (URL, status, reason),
+  which the database keeps in ``crawl_failures`` and the next run asks again;
+- ``<spider>.dropped.jsonl``: items a pipeline dropped, with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scrapy import signals
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def reason_key(reason: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", reason.split(":")[0].strip().lower()).strip("_") or "other"
+
+
+class CrawlRecorder:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.out_dir = Path(crawler.settings.get("CRAWL_OUTPUT_DIR"))
+        self.started = None
+        self.dropped: list[dict] = []
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        return ext
+
+    def spider_opened(self, spider):
+        self.started = _now()
+
+    def item_dropped(self, item, response, exception, spider):
+        reason = str(exception)
+        self.crawler.stats.inc_value(f"dropped/{reason_key(reason)}")
+        self.dropped.append({"id": getattr(item, "id", None), "reason": reason,
+                             "url": getattr(item, "url", None)})
+
+    def spider_closed(self, spider, reason):
+        stats = self.crawler.stats.get_stats()
+        failures = getattr(spider, "failures", [])
+        errors = Counter({k.split("/", 1)[1]: v for k, v in stats.items()
+                          if k.startswith("errors/") and isinstance(v, int)})
+        for key, value in stats.items():
+            if key.startswith("spider_exceptions/") and isinstance(value, int):
+                errors["exception_" + key.split("/", 1)[1]] += value
+        record = {
+            "source": spider.name, "started": self.started, "finished": _now(),
+            "finish_reason": reason,
+            "requests": stats.get("downloader/request_count", 0),
+            "responses": stats.get("downloader/response_count", 0),
+            "bytes": stats.get("downloader/response_bytes", 0),
+            "items": stats.get("item_scraped_count", 0),
+            "dropped": len(self.dropped), "failures": len(failures),
+            "retries": stats.get("retry/count", 0) + stats.get("retry_after/count", 0),
+            "errors": dict(errors),
+        }
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        (self.out_dir / f"{spider.name}.run.json").write_text(json.dumps(record, indent=1, sort_keys=True))
+        _write_jsonl(self.out_dir / f"{spider.name}.failures.jsonl", failures)
+        _write_jsonl(self.out_dir / f"{spider.name}.dropped.jsonl", self.dropped)
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")

@@ -1,0 +1,1 @@
+"""Scrapy settings: base.py shared, live.py for the real services, replay.py for recordings."""

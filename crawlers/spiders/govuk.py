@@ -1,0 +1,100 @@
+"""GOV.UK: the Search API (paged, newest first), the Content API for each
+result's body and organisations, and the configured GOV.UK Atom feeds.
+
+A result whose content item cannot be fetched (404, 410, a cut-off body) is
+still kept, from what the search result or feed entry says.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..feeds import parse_feed
+from ..html import strip_tags, to_text
+from .base import PolicySpider, parses_json
+
+SEARCH = "/api/search.json"
+MAX_PAGES = 200
+
+
+class GovukSpider(PolicySpider):
+    name = "govuk"
+
+    def start_requests(self):
+        for search in self.searches(incremental_key="filter_public_timestamp"):
+            params = {"order": "-public_timestamp", "start": 0, "count": 20, **search}
+            yield self.api_request(SEARCH, params, callback=self.parse, cb_kwargs={"params": params})
+        for feed in self.source.get("feeds", []):
+            yield self.api_request("", callback=self.parse_feed).replace(url=feed)
+
+    @parses_json
+    def parse(self, response, page, params):
+        results = page.get("results") or []
+        for result in self.each_record(response, results, lambda r: (r["link"], r)):
+            yield self._content_request(result[0], self._from_search(result[1], response))
+        start, count, total = int(params["start"]), int(params["count"]), page.get("total")
+        if results and not (isinstance(total, int) and start + count >= total) and start // count < MAX_PAGES:
+            following = dict(params, start=start + count)
+            yield self.api_request(SEARCH, following, callback=self.parse, cb_kwargs={"params": following})
+
+    def parse_feed(self, response):
+        feed = parse_feed(response.body, response.url, response.headers.get("Content-Type", b"").decode())
+        if feed.outcome == "failed":
+            self.record_failure(response.url, response.status, f"malformed feed: {feed.error}")
+            return
+        for entry in feed.entries:
+            link = entry.get("link") or ""
+            path = urlsplit(link).path
+            if not path.startswith("/"):
+                continue
+            yield self._content_request(path, self._from_entry(entry, path, response))
+
+    def _content_request(self, path: str, fallback):
+        return self.api_request(f"/api/content{path}", callback=self.parse_content,
+                                meta={"fallback": fallback})
+
+    @parses_json
+    def parse_content(self, response, item):
+        yield from self.each_record(response, [item], lambda c: self._from_content(c, response))
+
+    def _from_content(self, c: dict, response):
+        path = c["base_path"]
+        orgs = [o["title"] for o in (c.get("links") or {}).get("organisations", []) if o.get("title")]
+        body = (c.get("details") or {}).get("body") or ""
+        if isinstance(body, list):  # some schemas give [{content_type, content}]
+            body = next((b.get("content", "") for b in body if b.get("content_type") == "text/html"), "")
+        when = c.get("first_published_at") or c.get("public_updated_at")
+        return self.document(
+            path, response=response, url=f"https://www.gov.uk{path}",
+            title=c.get("title") or path, text=to_text(body) or (c.get("description") or ""),
+            html=body or None, summary=c.get("description") or None,
+            published=self.date(when, "first_published_at", response.url), published_raw=when,
+            department=orgs[0] if orgs else None, organisations=orgs,
+            extra={"document_type": c.get("document_type"), "schema_name": c.get("schema_name"),
+                   "public_updated_at": c.get("public_updated_at"), "content_id": c.get("content_id"),
+                   "parent": [p.get("base_path") for p in (c.get("links") or {}).get("parent", [])]},
+        )
+
+    def _from_search(self, r: dict, response):
+        orgs = [o["title"] for o in r.get("organisations") or [] if isinstance(o, dict) and o.get("title")]
+        return self.document(
+            r["link"], response=response, url=f"https://www.gov.uk{r['link']}",
+            title=r.get("title") or r["link"], text=r.get("description") or "",
+            summary=r.get("description") or None,
+            published=self.date(r.get("public_timestamp"), "public_timestamp", response.url),
+            published_raw=r.get("public_timestamp"),
+            department=orgs[0] if orgs else None, organisations=orgs,
+            extra={"document_type": r.get("content_store_document_type") or r.get("format"),
+                   "display_type": r.get("display_type"), "from": "search"},
+        )
+
+    def _from_entry(self, entry, path: str, response):
+        summary = strip_tags(entry.get("summary")) or None
+        return self.document(
+            path, response=response, url=f"https://www.gov.uk{path}",
+            title=strip_tags(entry.get("title")) or path, text=summary or "",
+            summary=summary,
+            published=self.date(entry.get("updated"), "updated", response.url),
+            published_raw=entry.get("updated"),
+            extra={"from": "atom"},
+        )

@@ -1,0 +1,89 @@
+"""UK Parliament written questions and their answers.
+
+Search by each configured term, page with skip/take, then fetch every
+question by id for the whole text (the list truncates question and answer).
+A holding or corrected answer is the same document with new content: the
+database keeps each content as a version.
+"""
+
+from __future__ import annotations
+
+from ..html import to_text
+from .base import PolicySpider, parses_json
+from .parliament import SkipTakePaging, member, public_url
+
+PATH = "/api/writtenquestions/questions"
+
+
+class UkWrittenQuestionsSpider(SkipTakePaging, PolicySpider):
+    name = "uk_written_questions"
+
+    def start_requests(self):
+        for search in self.searches():
+            params = {"expandMember": "true", "skip": 0, **search}
+            yield self.api_request(PATH, params, callback=self.parse, cb_kwargs={"params": params})
+
+    @parses_json
+    def parse(self, response, page, params):
+        for value in self.each_record(response, page.get("results"), lambda r: r["value"]):
+            summary = self._document(value, response, truncated=True)
+            yield self.api_request(f"{PATH}/{value['id']}", {"expandMember": "true"},
+                                   callback=self.parse_question, meta={"fallback": summary})
+        following = self.next_page(response, page, params, PATH, self.parse)
+        if following:
+            yield following
+
+    @parses_json
+    def parse_question(self, response, record):
+        yield from self.each_record(response, [record.get("value", record)],
+                                    lambda v: self._document(v, response))
+
+    def _document(self, q: dict, response, truncated: bool = False):
+        question = (q.get("questionText") or "").strip()
+        answer_html = q.get("answerText") or ""
+        answer = to_text(answer_html)
+        people = [p for p in (member(q.get("askingMember"), "asking"),
+                              member(q.get("answeringMember"), "answering"),
+                              member(q.get("correctingMember"), "correcting")) if p]
+        answered = q.get("dateAnswered")
+        return self.document(
+            q["id"], response=response,
+            url=public_url("written-questions", q.get("dateTabled"), q.get("uin"))
+            or f"{self.source['base_url']}{PATH}/{q['id']}",
+            title=q.get("heading") or _title_from(question, q.get("uin")),
+            text="\n\n".join(part for part in (question, answer) if part),
+            html=f"<p>{_escape(question)}</p>{answer_html}" if answer_html else None,
+            published=self.date(answered or q.get("dateTabled"), "dateAnswered", response.url),
+            published_raw=answered or q.get("dateTabled"),
+            department=q.get("answeringBodyName"),
+            organisations=[q["answeringBodyName"]] if q.get("answeringBodyName") else [],
+            people=people,
+            extra={
+                "uin": q.get("uin"), "house": q.get("house"), "date_tabled": q.get("dateTabled"),
+                "status": _status(q), "answer_is_holding": bool(q.get("answerIsHolding")),
+                "answer_is_correction": bool(q.get("answerIsCorrection")),
+                "date_answer_corrected": q.get("dateAnswerCorrected"),
+                "grouped_questions": q.get("groupedQuestions") or [],
+                "attachments": q.get("attachments") or [], "truncated": truncated,
+                "question_text": question,
+            },
+        )
+
+
+def _status(q: dict) -> str:
+    if q.get("isWithdrawn"):
+        return "withdrawn"
+    if q.get("answerIsHolding"):
+        return "holding"
+    if q.get("answerIsCorrection") or q.get("dateAnswerCorrected"):
+        return "corrected"
+    return "answered" if q.get("dateAnswered") else "unanswered"
+
+
+def _title_from(question: str, uin) -> str:
+    words = question.split()
+    return " ".join(words[:14]) + ("…" if len(words) > 14 else "") if words else f"Written question {uin}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
