@@ -1,0 +1,280 @@
+"""From trigger words to actions: the rules for type, modality, actor, targets and date.
+
+One sentence at a time:
+
+1. A question (a written question's "To ask ...", anything ending in "?") is
+   nobody's action. A sentence must name a vendor, a class of equipment, or
+   equipment at all (or, for no-comment and denial, sit in a document about it).
+2. The trigger's id gives its type (``ban_installation.stop`` -> ban_installation);
+   the generic ``ban`` family is typed by its context: networks -> disconnect,
+   sites and installing -> ban_installation, else ban_procurement.
+3. Negation before the trigger ("has no plans to ban") drops it; "considering a
+   ban" is a review; a call ("called for", "urged", "should" from anyone but a
+   government) turns a ban, removal or sanction into call_for_ban.
+4. Actor: the first organisation, office, place, person or group named before
+   the trigger that is not the object of a preposition; else "by X" after it;
+   else the document's issuer (answering department, agency, speaker).
+5. Targets: the vendors named in the sentence; ``*`` for a class
+   ("companies subject to China's National Intelligence Law"); else the
+   document's vendors.
+6. Date: the first date in the sentence that is not a deadline and not after the
+   document's date; else the document's date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from spacy.tokens import Doc, Span
+
+from . import resources
+
+QUESTION = re.compile(r"^\s*(to ask\b|asked\b)", re.I)
+NEGATION = {"not", "n't", "no", "never", "nor", "without", "neither", "against", "whether", "if", "unless"}
+NEGATION_PHRASES = re.compile(r"\b(no plans?|no intention|rather than|refus\w* to|declin\w* to|no longer considering|"
+                              r"not (?:currently )?(?:considering|planning))\b", re.I)
+CONSIDER = re.compile(r"\b(consider\w*|look\w* at|looking into|explor\w*|weigh\w*|mull\w*|could|may|might)\s+(?:\w+\s+){0,3}$", re.I)
+STRONG_CALL = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|urg\w+|demand\w*|press(?:es|ed|ing)? (?:for|the)|"
+                         r"push\w* for|campaign\w* for|lobb\w+|petition\w*|want\w* (?:\w+ ){0,4}to|recommend\w*|"
+                         r"follow (?:the )?(?:us|lead|example|united states|america)|it is time)\b", re.I)
+WEAK_CALL = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\b", re.I)
+NETWORK = re.compile(r"\b(connect\w*|networks?)\b", re.I)
+INSTALL = re.compile(r"\b(install\w*|deploy\w*|sites?|buildings?|premises|estate|offices?|facilit\w+|"
+                     r"government property|use|using|operat\w+|street\w*)\b", re.I)
+PROCURE = re.compile(r"\b(procur\w+|purchas\w+|buy\w*|bought|contract\w*|tender\w*|supplier\w*|bidder\w*|sales?|"
+                     r"sell\w*|import\w*|market\w*|authori[sz]\w+|licen[cs]\w*|acqui\w+|grants?|fund\w*)\b", re.I)
+SECURITY_CONTEXT = re.compile(r"\b(security|surveillance|cameras?|cctv|equipment|suppliers?)\b", re.I)
+PREPOSITIONS = {"of", "from", "to", "with", "on", "in", "at", "for", "about", "against", "into", "onto", "than",
+                "between", "like", "including", "by", "under", "over", "via", "within", "across", "among"}
+GOVERNMENT_KINDS = {"government", "department", "agency", "regulator", "commissioner", "police", "council",
+                    "parliament"}
+JURISDICTION_GOVERNMENT = {"GB": "UK Government", "US": "US Government", "AU": "Australian Government",
+                           "CA": "Government of Canada", "IN": "Government of India", "NZ": "New Zealand Government",
+                           "EU": "European Commission"}
+HIGH_CONFIDENCE_RULES = {"stop", "no_longer", "must_not", "authorization", "not_connected", "entity_list", "policy",
+                         "rip_out", "rip_and_replace", "rejects_claims", "declined", "withheld", "checks",
+                         "orders_checks", "section_889", "into_law", "code_of_practice", "ns_cmic"}
+
+
+@dataclass
+class Action:
+    type: str
+    actor: str | None
+    vendors: list[str]
+    date: str | None
+    evidence: str
+    start: int
+    end: int
+    confidence: float
+    rule: str
+    trigger: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class ActionRules:
+    def __init__(self, window: int = 12):
+        self.window = window
+        vocab = resources.vocab()
+        self.types = set(vocab["actions"])
+        self.org_kind = {o["name"]: o["kind"] for o in vocab["organisations"].values()}
+        self.chinese = {v["name"] for v in vocab["vendors"].values() if v["chinese"]}
+
+    # -- the document -------------------------------------------------------
+
+    def actions(self, doc: Doc) -> list[dict]:
+        meta = doc._.meta or {}
+        entities = list(doc.spans.get("entities", []))
+        triggers = _longest(doc.spans.get("triggers", []))
+        if not triggers:
+            return []
+        blocked = [s for s in entities if s.label_ in ("CLASS", "VENDOR", "ORG", "OFFICE")]
+        triggers = [t for t in triggers if not any(t.start < b.end and b.start < t.end for b in blocked)]
+        context = {
+            "issuer": meta.get("issuer"), "speaker": meta.get("speaker"),
+            "jurisdiction": (meta.get("jurisdiction") or "").upper()[:2],
+            "published": (meta.get("published") or "")[:10] or None,
+            "kind": meta.get("kind") or "",
+            "doc_vendors": _unique(s.kb_id_ for s in entities if s.label_ == "VENDOR"),
+            "doc_class": any(s.label_ == "CLASS" for s in entities),
+        }
+        context["topical"] = context["doc_class"] or any(v in self.chinese for v in context["doc_vendors"]) \
+            or bool(meta.get("title_topical"))
+        found: list[Action] = []
+        for sent in doc.sents:
+            in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
+            if not in_sent:
+                continue
+            ents = [e for e in entities if sent.start <= e.start < sent.end]
+            seen_types: set[str] = set()
+            for trigger in in_sent:
+                action = self._action(doc, sent, trigger, ents, context)
+                if action and action.type not in seen_types:
+                    seen_types.add(action.type)
+                    found.append(action)
+        return [a.to_dict() for a in found]
+
+    # -- one trigger ---------------------------------------------------------
+
+    def _action(self, doc, sent: Span, trigger: Span, ents, ctx) -> Action | None:
+        text = sent.text
+        if QUESTION.match(text) or text.rstrip().endswith("?"):
+            return None
+        family, _, rule = trigger.id_.partition(".")
+        labels = {e.label_ for e in ents}
+        has_target = bool(labels & {"VENDOR", "CLASS", "EQUIP"})
+        if not has_target:
+            if not ctx["topical"]:
+                return None
+            if family not in ("no_comment", "denial") and not SECURITY_CONTEXT.search(text):
+                return None
+            if family == "legislation" and not re.search(r"\bsecurity\b", text, re.I):
+                return None
+        before = doc[max(sent.start, trigger.start - self.window):trigger.start]
+        before_text = before.text
+        kind = self._type(family, sent, trigger)
+        if kind is None:
+            return None
+        if kind not in ("no_comment", "denial", "disconnect") or family == "ban":
+            near = {t.lower_ for t in doc[max(sent.start, trigger.start - 5):trigger.start]}
+            if near & NEGATION or NEGATION_PHRASES.search(before_text):
+                return None
+        if kind in ("ban_procurement", "ban_installation", "remove", "disconnect", "sanction") \
+                and CONSIDER.search(before_text):
+            kind = "review"
+        actor, actor_kind, actor_from_text = self._actor(doc, sent, trigger, ents, ctx, kind)
+        if kind in ("ban_procurement", "ban_installation", "remove", "disconnect", "sanction", "legislation"):
+            if STRONG_CALL.search(before_text) and not (actor_kind in GOVERNMENT_KINDS and family == "legislation"):
+                kind = "call_for_ban"
+            elif WEAK_CALL.search(before_text) and self._caller(actor_kind, ctx):
+                kind = "call_for_ban"
+        if kind == "denial" and actor_kind != "VENDOR":
+            vendor_subject = next((e for e in ents if e.label_ == "VENDOR" and e.start < trigger.start), None)
+            if vendor_subject is None and not re.search(r"\b(company|spokes\w+|firm|statement)\b", text, re.I):
+                return None
+            if vendor_subject is not None:
+                actor, actor_kind, actor_from_text = vendor_subject.kb_id_, "VENDOR", True
+        vendors, vendors_from_text = self._targets(ents, actor, kind, ctx)
+        evidence_start, evidence_end = _stripped(doc, sent)
+        confidence = (0.9 if rule in HIGH_CONFIDENCE_RULES else 0.75) - (0 if actor_from_text else 0.15) \
+            - (0 if vendors_from_text else 0.1)
+        return Action(
+            type=kind, actor=actor, vendors=vendors, date=self._date(doc, sent, ctx),
+            evidence=doc.text[evidence_start:evidence_end], start=evidence_start, end=evidence_end,
+            confidence=round(max(0.1, confidence), 2), rule=trigger.id_, trigger=trigger.text,
+        )
+
+    def _type(self, family: str, sent: Span, trigger: Span) -> str | None:
+        if family in self.types:
+            return family
+        if family != "ban":
+            return None
+        after = sent.doc[trigger.start:min(sent.end, trigger.end + 15)].text
+        window = sent.doc[max(sent.start, trigger.start - 8):min(sent.end, trigger.end + 15)].text
+        if NETWORK.search(after) and re.search(r"\bconnect", after, re.I):
+            return "disconnect"
+        if PROCURE.search(window):
+            return "ban_procurement"
+        if INSTALL.search(window):
+            return "ban_installation"
+        return "ban_procurement"
+
+    def _caller(self, actor_kind: str | None, ctx) -> bool:
+        """Whether "should"/"must" from this actor is a demand rather than an instruction."""
+        if actor_kind in GOVERNMENT_KINDS or actor_kind in ("GOVREF", "OFFICE", "GPE"):
+            return False
+        if actor_kind == "CALLERS":
+            return True
+        if actor_kind in ("PERSON", None) and ctx["kind"] in ("hansard", "news", ""):
+            return True
+        return actor_kind in ("committee", "party", "ngo", "group", "think_tank", "media")
+
+    def _actor(self, doc, sent, trigger, ents, ctx, kind):
+        candidates = [e for e in ents if e.end <= trigger.start
+                      and e.label_ in ("ORG", "OFFICE", "GPE", "GOVREF", "PERSON", "VENDOR")]
+        for e in candidates:
+            if e.start > sent.start and doc[e.start - 1].lower_ in PREPOSITIONS:
+                continue
+            if e.label_ == "VENDOR" and kind != "denial":
+                continue
+            return self._resolve(e, ctx) + (True,)
+        for e in ents:
+            if e.start >= trigger.end and e.start - trigger.end <= 6 and e.start > sent.start \
+                    and doc[e.start - 1].lower_ == "by" and e.label_ in ("ORG", "OFFICE", "GPE", "PERSON"):
+                return self._resolve(e, ctx) + (True,)
+        if ctx["issuer"]:
+            return ctx["issuer"], self.org_kind.get(ctx["issuer"], "department"), False
+        if ctx["speaker"]:
+            return ctx["speaker"], "PERSON", False
+        gov = JURISDICTION_GOVERNMENT.get(ctx["jurisdiction"])
+        return (gov, "government", False) if gov else (None, None, False)
+
+    def _resolve(self, span: Span, ctx) -> tuple[str | None, str | None]:
+        label, name = span.label_, span.kb_id_
+        if label == "GOVREF":
+            if span.id_ == "callers":
+                return span.text, "CALLERS"
+            if span.id_ == "issuer":
+                if ctx["issuer"]:
+                    return ctx["issuer"], self.org_kind.get(ctx["issuer"], "department")
+                if ctx["speaker"]:
+                    return ctx["speaker"], "PERSON"
+            gov = JURISDICTION_GOVERNMENT.get(ctx["jurisdiction"])
+            if gov:
+                return gov, "government"
+            return (ctx["issuer"], "department") if ctx["issuer"] else (span.text, "GOVREF")
+        if label in ("ORG", "OFFICE", "GPE"):
+            return name, (self.org_kind.get(name, "department") if label != "GPE" else "government")
+        return name, label
+
+    def _targets(self, ents, actor, kind, ctx) -> tuple[list[str], bool]:
+        vendors = _unique(e.kb_id_ for e in ents if e.label_ == "VENDOR" and (kind == "denial" or e.kb_id_ != actor))
+        if vendors:
+            return vendors, True
+        if any(e.label_ == "CLASS" for e in ents):
+            return ["*"], True
+        if ctx["doc_class"] or not ctx["doc_vendors"]:
+            return ["*"], False
+        return list(ctx["doc_vendors"]), False
+
+    def _date(self, doc, sent, ctx) -> str | None:
+        published = ctx["published"]
+        for start, end, value, deadline in doc._.dates or []:
+            if start >= sent.start_char and end <= sent.end_char and not deadline:
+                if published and value[:len(published)] > published[:len(value)]:
+                    continue
+                return value
+        return published
+
+
+def _longest(spans) -> list[Span]:
+    """Overlapping trigger matches reduced to the longest (earliest on ties)."""
+    ordered = sorted(spans, key=lambda s: (-(s.end - s.start), s.start))
+    taken: set[int] = set()
+    kept = []
+    for span in ordered:
+        if not any(i in taken for i in range(span.start, span.end)):
+            kept.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(kept, key=lambda s: s.start)
+
+
+def _stripped(doc: Doc, sent: Span) -> tuple[int, int]:
+    start, end = sent.start_char, sent.end_char
+    text = doc.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _unique(values) -> list:
+    seen, out = set(), []
+    for v in values:
+        if v and v not in seen:
+            seen.add(v)
+            out.append(v)
+    return out

@@ -1,0 +1,144 @@
+"""spaCy components of the pipeline, registered under the ``policy_`` prefix.
+
+- ``policy_paragraphs``: a new sentence after every line break (headings and
+  list items are not run into the next sentence);
+- ``policy_entities``: the gazetteer matches filtered to the longest, plus
+  vendors written in Chinese, organisations found by shape, acronyms the text
+  defines, people and dates -> ``doc.spans["entities"]``, ``doc._.dates``;
+- ``policy_actions``: triggers resolved into actions with actor, targets, date
+  and evidence -> ``doc._.policy_actions`` (see nlp/actions.py for the rules).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from . import resources, shapes
+from .actions import ActionRules
+
+for _name, _default in (("policy_actions", None), ("dates", None), ("meta", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+@Language.component("policy_paragraphs", requires=["token.is_sent_start"], assigns=["token.is_sent_start"])
+def policy_paragraphs(doc: Doc) -> Doc:
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and "\n" in previous.text:
+            token.is_sent_start = True
+        elif token.is_space and "\n" in token.text:
+            continue
+    return doc
+
+
+class PolicyEntities:
+    """Merge gazetteer hits with the shape finders into one list of entity spans."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.vendor_names = {vid: v["name"] for vid, v in resources.vocab()["vendors"].items()}
+        self.org_names = {oid: o["name"] for oid, o in resources.vocab()["organisations"].items()}
+        cjk = [row for row in resources.patterns("vendors") if isinstance(row["pattern"], str)
+               and resources.CJK.search(row["pattern"])]
+        cjk.sort(key=lambda row: -len(row["pattern"]))
+        self.cjk_pattern = re.compile("|".join(re.escape(r["pattern"]) for r in cjk)) if cjk else None
+        self.cjk_ids = {r["pattern"]: r["id"] for r in cjk}
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [self._canonical(span) for span in doc.spans.get("gazetteer", [])]
+        text = doc.text
+        if self.cjk_pattern is not None:
+            for m in self.cjk_pattern.finditer(text):
+                span = doc.char_span(m.start(), m.end(), label="VENDOR", alignment_mode="expand")
+                if span is not None:
+                    spans.append(Span(doc, span.start, span.end, label="VENDOR",
+                                      kb_id=self.vendor_names[self.cjk_ids[m.group(0)]]))
+        chosen = filter_spans(spans)
+        taken = _Coverage(chosen)
+        extra = []
+        for start, end, value in shapes.organisation_shapes(text):
+            span = doc.char_span(start, end, alignment_mode="contract")
+            if span is not None and len(span) and taken.free(span):
+                extra.append(Span(doc, span.start, span.end, label="ORG",
+                                  kb_id=resources.canonical_organisation(value)))
+                taken.add(extra[-1])
+        orgs = [(s.start_char, s.end_char, s.kb_id_) for s in chosen + extra if s.label_ == "ORG"]
+        acronyms = dict(shapes.acronym_definitions(text, orgs))
+        for acronym, canonical in acronyms.items():
+            for m in re.finditer(rf"\b{re.escape(acronym)}\b", text):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+                if span is not None and len(span) and taken.free(span):
+                    extra.append(Span(doc, span.start, span.end, label="ORG", kb_id=canonical))
+                    taken.add(extra[-1])
+        for start, end, value in shapes.people(text):
+            span = doc.char_span(start, end, alignment_mode="contract")
+            if span is not None and len(span) and taken.free(span):
+                extra.append(Span(doc, span.start, span.end, label="PERSON", kb_id=value))
+                taken.add(extra[-1])
+        doc.spans["entities"] = sorted(chosen + extra, key=lambda s: s.start)
+        published = _as_date((doc._.meta or {}).get("published"))
+        doc._.dates = shapes.dates(text, published)
+        return doc
+
+    def _canonical(self, span: Span) -> Span:
+        label, key = span.label_, span.id_
+        if label == "VENDOR":
+            name = self.vendor_names[key]
+        elif label in ("ORG", "GPE", "OFFICE"):
+            name = self.org_names[key]
+        else:
+            name = key
+        return Span(span.doc, span.start, span.end, label=label, kb_id=name, span_id=key)
+
+
+class _Coverage:
+    def __init__(self, spans):
+        self.tokens = set()
+        for span in spans:
+            self.add(span)
+
+    def add(self, span):
+        self.tokens.update(range(span.start, span.end))
+
+    def free(self, span) -> bool:
+        return not any(i in self.tokens for i in range(span.start, span.end))
+
+
+def _as_date(value) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@Language.factory("policy_entities", assigns=["doc.spans", "doc._.dates"], requires=["doc.spans"])
+def make_policy_entities(nlp: Language, name: str):
+    return PolicyEntities(name)
+
+
+class PolicyActions:
+    def __init__(self, name: str, window: int):
+        self.name = name
+        self.rules = ActionRules(window=window)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.policy_actions = self.rules.actions(doc)
+        return doc
+
+
+@Language.factory(
+    "policy_actions",
+    assigns=["doc._.policy_actions"],
+    requires=["doc.sents", "doc.spans"],
+    default_config={"window": 12},
+)
+def make_policy_actions(nlp: Language, name: str, window: int):
+    return PolicyActions(name, window=window)

@@ -1,0 +1,172 @@
+"""Regular shapes of the domain's language: organisation names not in the
+gazetteer, people with their titles, acronyms defined in the text, and dates.
+
+Each finder takes the text and yields (start, end, value) character spans.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+CW = r"[A-Z][\w'’\-]*"  # a capitalised word
+_CONNECT = r"(?:,[ \t]+|[ \t]+(?:and|&|of|for|the|on|in)[ \t]+|[ \t]+)"
+_HEADS_FIRST = r"Department|Ministry|Office|Bureau|Agency|Commission|Committee|Council|Authority|Administration|Directorate|Secretariat"
+_HEADS_LAST = (r"Committee|Council|Police|Constabulary|Commission|Agency|Authority|Ministry|Directorate|Institute|"
+               r"Party|Assembly|Parliament|Department|Office|Service|Centre|Center|Bureau|Administration|Board|Watch|"
+               r"Foundation|Trust|Coalition|Alliance|Network")
+ORG_HEAD_FIRST = re.compile(rf"\b(?:{_HEADS_FIRST})[ \t]+(?:for|of|on)[ \t]+(?:the[ \t]+)?{CW}(?:{_CONNECT}{CW})*")
+ORG_HEAD_LAST = re.compile(rf"\b(?:{CW}[ \t]+){{1,5}}(?:{_HEADS_LAST})\b(?![ \t]+[A-Z])")
+LEADING_NOISE = {"The", "A", "An", "This", "That", "These", "Those", "Our", "Its", "His", "Her", "Their", "My",
+                 "Each", "Every", "Any", "Some", "In", "On", "At", "For", "By", "From", "With", "As", "If", "When",
+                 "While", "Since", "And", "But", "Both", "Whether", "What", "Which", "Did", "Does", "Do", "Has",
+                 "Have", "Will", "Would", "Can", "Could", "Should", "Is", "Are", "Was", "Were", "New", "Other",
+                 "All", "Her", "Majesty's", "Majesty’s", "Written", "Ministerial", "Secretary", "State", "Minister",
+                 "Government", "Commons", "Lords", "Chief", "Senior", "Local", "Former", "Current", "Deputy"}
+
+PEER = re.compile(rf"\b(?:The[ \t]+)?(Lord|Baroness|Lady|Viscount|Earl|Baron)[ \t]+((?:{CW})(?:[ \t]+{CW})?(?:[ \t]+of[ \t]+{CW}(?:[ \t]+{CW}){{0,2}})?)")
+TITLED = re.compile(
+    rf"\b(?:Sir|Dame|Dr\.?|Professor|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Senator|Sen\.|Rep\.|Representative|Congressman|"
+    rf"Congresswoman|Councillor|Cllr\.?|Commissioner|Secretary|Minister|President|Ambassador|Chairman|Chairwoman|"
+    rf"Director|MP|MEP|Premier|Chancellor|Governor|Mayor)[ \t]+({CW}(?:[ \t]+{CW}){{0,2}})")
+SAID = re.compile(rf"\b({CW}[ \t]+{CW}(?:[ \t]+{CW})?)(?:,[ \t][^,.\n]{{3,80}},)?[ \t]+(?:said|says|told|announced|wrote|added|stated|warned|argued|claimed|insisted|explained|confirmed|ordered|orders|urged|urges)\b")
+APPOSITION = re.compile(rf"\b({CW}[ \t]+{CW}(?:[ \t]+{CW})?),[ \t]+(?:the|a|an)[ \t][^,.\n]{{0,60}}?\b(?:minister|secretary|MP|senator|commissioner|spokesperson|spokesman|spokeswoman|chair|chairman|director|official|peer|MEP|congressman|congresswoman|representative)\b")
+MEMBER_CONSTITUENCY = re.compile(rf"\b({CW}[ \t]+{CW}(?:[ \t]+{CW})?)[ \t]+\([A-Z][^()\n]{{2,40}}\)(?:[ \t]+\([A-Za-z ]{{1,12}}\))")
+NOT_NAMES = {"Speaker", "Deputy", "Chairman", "Chair", "President", "Government", "Minister", "Ministers", "Secretary",
+             "State", "Department", "Office", "Committee", "Council", "House", "Commons", "Lords", "Parliament",
+             "The", "This", "That", "His", "Her", "Majesty", "Majesty's", "Majesty’s", "Noble", "Lord", "Bishop",
+             "Chancellor", "Privy", "Member", "Members", "Hon", "Friend", "General", "Attorney", "Duchy", "Prime",
+             "Home", "Foreign", "Defence", "Cabinet", "Treasury", "Mr", "Mrs", "Ms", "Dr", "Sir", "UK", "US",
+             "China", "Chinese", "British", "American", "Australian", "Federal", "National", "Security", "Commission",
+             "Police", "Commissioner", "Surveillance", "Camera", "Act", "Bill", "Written", "Question", "Answer", "Statement", "In", "On", "At", "For", "By",
+             "And", "But", "If", "We", "It", "They", "He", "She", "As", "Yesterday", "Today", "Reuters", "Inc",
+             "Ltd", "Co", "Group", "Technology", "Technologies", "Digital", "Communications", "Daily", "News",
+             "Times", "Guardian", "Telegraph", "Mail", "Online", "Opinion", "Analysis", "Labour", "Conservative",
+             "Conservatives", "Tory", "Democrat", "Democrats", "Republican", "Republicans", "Senate", "Congress",
+             "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+DROP_TITLES = re.compile(r"^(?:Sir|Dame|Dr\.?|Professor|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Senator|Sen\.|Rep\.|"
+                         r"Representative|Congressman|Congresswoman|Councillor|Cllr\.?|The)\s+")
+
+ACRONYM_AFTER = re.compile(r"[ \t]*\((?:the[ \t]+)?([A-Z][A-Za-z&]{1,9})(?:[ \t]+or[ \t]+([A-Z][A-Za-z&]{1,9}))?\)")
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+_MON = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[ \t]+{_MON},?[ \t]+((?:19|20)\d{{2}})\b")
+MONTH_DAY_YEAR = re.compile(rf"\b{_MON}[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+((?:19|20)\d{{2}})\b")
+MONTH_YEAR = re.compile(rf"\b{_MON}[ \t]+((?:19|20)\d{{2}})\b")
+ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
+IN_YEAR = re.compile(r"\b(?:in|since|during|from|early|late|mid)[ \t]+((?:19|20)\d{2})\b")
+RELATIVE = re.compile(r"\b(today|yesterday|this week|last week)\b", re.I)
+
+
+def organisation_shapes(text: str):
+    """Organisation names by their shape: 'Department for X', 'X Y Council'."""
+    head_last = list(ORG_HEAD_LAST.finditer(text))
+    for pattern in (ORG_HEAD_FIRST, ORG_HEAD_LAST):
+        for m in (pattern.finditer(text) if pattern is ORG_HEAD_FIRST else head_last):
+            start, value = m.start(), m.group(0)
+            if pattern is ORG_HEAD_FIRST:  # '... Strategy and Leicester City Council': stop before the next name
+                for other in head_last:
+                    if m.start() < other.start() < m.end():
+                        value = re.sub(r"(?:,|[ \t]+(?:and|&))?[ \t]*$", "", text[m.start():other.start()])
+                        break
+            words = value.split()
+            while words and (words[0] in LEADING_NOISE or words[0].endswith(("'s", "’s"))):
+                start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
+                words = words[1:]
+            if len(words) < 2:
+                continue
+            end = m.start() + len(value)
+            value = text[start:end].rstrip(",")
+            yield start, start + len(value), value
+
+
+def people(text: str):
+    """(start, end, normalised name) for people named with a title or role."""
+    for m in PEER.finditer(text):
+        name = m.group(2)
+        first = name.split()[0]
+        if first in NOT_NAMES:
+            continue
+        value = f"{m.group(1)} {name}"
+        yield m.start(1), m.end(2), value
+    for pattern in (TITLED, SAID, APPOSITION, MEMBER_CONSTITUENCY):
+        for m in pattern.finditer(text):
+            name = m.group(1)
+            words = name.split()
+            start = m.start(1)
+            while words and words[0] in NOT_NAMES:
+                start += len(words[0]) + 1
+                words = words[1:]
+            while words and words[-1] in NOT_NAMES:
+                words = words[:-1]
+            if not words or any(w in NOT_NAMES for w in words):
+                continue
+            if pattern is not TITLED and len(words) < 2:
+                continue
+            value = " ".join(words)
+            yield start, start + len(value), DROP_TITLES.sub("", value)
+
+
+def acronym_definitions(text: str, spans):
+    """'Long Name (LN)': yields (acronym, canonical) for each long-name span followed by one."""
+    for start, end, canonical in spans:
+        m = ACRONYM_AFTER.match(text, end)
+        if m:
+            for acronym in m.groups():
+                if acronym:
+                    yield acronym, canonical
+
+
+def dates(text: str, published: date | None = None):
+    """(start, end, value, deadline) where value is YYYY-MM-DD, YYYY-MM or YYYY."""
+    taken: list[tuple[int, int]] = []
+
+    def free(s, e):
+        return all(e <= a or s >= b for a, b in taken)
+
+    def emit(m, value):
+        taken.append((m.start(), m.end()))
+        before = text[max(0, m.start() - 12):m.start()].lower()
+        deadline = bool(re.search(r"\b(by|until|till|before|deadline|end of)\s*$", before))
+        return m.start(), m.end(), value, deadline
+
+    found = []
+    for m in DAY_MONTH_YEAR.finditer(text):
+        value = _ymd(m.group(3), m.group(2), m.group(1))
+        if value:
+            found.append(emit(m, value))
+    for m in MONTH_DAY_YEAR.finditer(text):
+        value = _ymd(m.group(3), m.group(1), m.group(2))
+        if value and free(m.start(), m.end()):
+            found.append(emit(m, value))
+    for m in ISO_DATE.finditer(text):
+        if free(m.start(), m.end()):
+            try:
+                found.append(emit(m, date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()))
+            except ValueError:
+                pass
+    for m in MONTH_YEAR.finditer(text):
+        if free(m.start(), m.end()):
+            found.append(emit(m, f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"))
+    for m in IN_YEAR.finditer(text):
+        if free(m.start(1), m.end(1)):
+            found.append(emit(m, m.group(1)))
+    if published:
+        for m in RELATIVE.finditer(text):
+            word = m.group(1).lower()
+            offset = {"today": 0, "yesterday": 1, "this week": 0, "last week": 7}[word]
+            found.append(emit(m, (published - timedelta(days=offset)).isoformat()))
+    return sorted(found)
+
+
+def _ymd(year: str, month: str, day: str) -> str | None:
+    try:
+        return date(int(year), MONTHS[month.lower().rstrip(".")], int(day)).isoformat()
+    except (ValueError, KeyError):
+        return None
