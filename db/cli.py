@@ -1,0 +1,108 @@
+"""`python -m db`: build, check, search and serve the tracker database.
+
+    python -m db build --crawl build/crawl --extracted build/extracted.jsonl --out data/tracker.db
+    python -m db search "cease deployment" --db data/tracker.db
+    python -m db serve --db data/tracker.db --port 8001
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+SITE = Path(__file__).resolve().parent.parent / "site"
+
+
+@click.group(help=__doc__)
+def cli():
+    pass
+
+
+@cli.command(help="Build the database from crawl output and extractions, then publish it atomically.")
+@click.option("--crawl", "crawl_dir", default="build/crawl", show_default=True, type=click.Path(file_okay=False))
+@click.option("--extracted", default="build/extracted.jsonl", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--out", default="data/tracker.db", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--fresh", is_flag=True, help="Start from an empty database instead of the published one.")
+@click.option("--max-drop", default=0.2, show_default=True, help="Refuse to publish if documents or actions shrink more.")
+@click.option("--crash-at", hidden=True, help="Test hook: exit abruptly at a named point.")
+def build(crawl_dir, extracted, out, fresh, max_drop, crash_at):
+    from .build import PublishRefused, build as run_build
+
+    if not Path(crawl_dir).is_dir():
+        raise click.ClickException(f"no crawl output in {crawl_dir}; run `python -m crawlers crawl` first")
+    extracted = extracted if extracted and Path(extracted).exists() else None
+    try:
+        report = run_build(crawl_dir, extracted, out, fresh=fresh, max_drop=max_drop,
+                           progress=lambda m: click.echo(f"… {m}", err=True), crash_at=crash_at)
+    except PublishRefused as exc:
+        raise click.ClickException(f"not published: {exc}") from exc
+    rows = report.counts["rows"]
+    click.echo(f"published {out} (build {report.build_id}): {rows.get('documents', 0)} documents, "
+               f"{rows.get('actions', 0)} actions, {rows.get('mentions', 0)} mentions; "
+               f"timings {json.dumps(report.timings)}", err=True)
+
+
+@cli.command(help="Run PRAGMA integrity_check and the FTS checks on a database.")
+@click.option("--db", "path", default="data/tracker.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+def check(path):
+    from .build import PublishRefused, check as run_check
+
+    try:
+        run_check(Path(path), {}, {}, 1.0)
+    except PublishRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{path}: ok")
+
+
+@cli.command(help="Search the timeline: words, \"phrases\", OR, -exclusion, vendor:, actor:, action:, from:, to:.")
+@click.argument("query", required=False, default="")
+@click.option("--db", "path", default="data/tracker.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def search(query, path, limit, as_json):
+    from .search import timeline
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    rows = timeline(conn, query, limit=limit)
+    if as_json:
+        click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['date'] or '?':10}  {row['action']:22}  {row['actor'] or '?':30.30}  {row['title'][:60]}")
+    click.echo(f"{len(rows)} row(s)", err=True)
+
+
+def datasette_args(path: str, host: str, port: int, immutable: bool = False) -> list[str]:
+    settings = json.loads((SITE / "settings.json").read_text())
+    args = [sys.executable, "-m", "datasette", "serve", "-i" if immutable else "", path,
+            "--metadata", str(SITE / "metadata.yml"), "--template-dir", str(SITE / "templates"),
+            "--plugins-dir", str(SITE / "plugins"), "--static", f"static:{SITE / 'static'}",
+            "-h", host, "-p", str(port)]
+    for key, value in settings.items():
+        args += ["--setting", key, str(value).lower() if isinstance(value, bool) else str(value)]
+    return [a for a in args if a]
+
+
+@cli.command(help="Serve the database with Datasette and the site/ configuration (127.0.0.1 only by default).")
+@click.option("--db", "path", default="data/tracker.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True)
+@click.option("--immutable", is_flag=True, help="Open the file immutable (-i): for replicas of a published build.")
+def serve(path, host, port, immutable):
+    args = datasette_args(path, host, port, immutable)
+    click.echo(f"Timeline: http://{host}:{port}/timeline", err=True)
+    os.execv(args[0], args)
+
+
+def main():
+    cli(prog_name="python -m db")
+
+
+if __name__ == "__main__":
+    main()

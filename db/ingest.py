@@ -1,0 +1,255 @@
+"""Ingest crawl output and extraction records, idempotently.
+
+- Documents are upserted on their deterministic id. A new content hash makes a
+  new version (``document_versions``, with a diff against the previous text);
+  an unchanged document only moves ``last_seen``. A document that is not in
+  this crawl stays as it was: nothing is deleted.
+- Mentions, actions and their targets are children of a document: they are
+  replaced per document inside the same transaction.
+- Bulk writes use ``executemany`` on prepared statements (sqlite-utils' row-by-
+  row ``insert_all`` costs 2-4x more; see BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from typing import Iterable
+
+import sqlite_utils
+
+from nlp import resources
+
+DOC_COLUMNS = ["id", "source", "native_id", "kind", "jurisdiction", "url", "api_url", "title", "text",
+               "html_sanitised", "summary", "published", "published_raw", "department", "outlet", "members",
+               "organisations", "extra", "first_seen", "last_seen", "retrieved_at", "content_hash", "raw_ref"]
+_UPSERT_DOC = (
+    f"INSERT INTO documents ({', '.join(DOC_COLUMNS)}) VALUES ({', '.join('?' for _ in DOC_COLUMNS)}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in DOC_COLUMNS if c not in ("id", "first_seen"))
+    + ", version = CASE WHEN documents.content_hash = excluded.content_hash THEN documents.version "
+      "ELSE documents.version + 1 END"
+    + ", first_seen = MIN(documents.first_seen, excluded.first_seen)"
+    + ", last_seen = MAX(documents.last_seen, excluded.last_seen)"
+)
+
+
+class UnknownSource(ValueError):
+    """A document names a source that sources.yml does not define."""
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "unnamed"
+
+
+def _hash_id(*parts) -> str:
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _json(value) -> str | None:
+    if value in (None, [], {}):
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def ingest_sources(db: sqlite_utils.Database, sources: dict[str, dict]) -> None:
+    rows = [(name, s["title"], s.get("publisher"), s["kind"], s.get("jurisdiction") or None, s.get("licence"),
+             s.get("base_url")) for name, s in sources.items()]
+    db.conn.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def ingest_vocabulary(db: sqlite_utils.Database) -> None:
+    """Vendors, organisations and action types from nlp/vocab.yml, with their aliases."""
+    vocab = resources.vocab()
+    db.conn.executemany("INSERT OR REPLACE INTO action_types VALUES (?, ?, ?)",
+                        [(k, v["label"], v.get("description")) for k, v in vocab["actions"].items()])
+    entities = []
+    for vid, v in vocab["vendors"].items():
+        entities.append((f"vendor:{vid}", "vendor", v["name"], slug(v["name"]), v.get("country"),
+                         f"vendor:{v['parent']}" if v.get("parent") else None, v.get("sector"), None,
+                         int(bool(v.get("chinese")))))
+    for oid, o in vocab["organisations"].items():
+        entities.append((org_entity_id(o["name"]), "organisation", o["name"], slug(o["name"]), None, None,
+                         o.get("kind"), o.get("jurisdiction"), None))
+    db.conn.executemany("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entities)
+    aliases = set()
+    for name in ("vendors", "organisations"):
+        for row in resources.patterns(name):
+            if row["label"] not in ("VENDOR", "ORG"):
+                continue
+            text = row["pattern"] if isinstance(row["pattern"], str) else " ".join(t.get("ORTH", "") for t in row["pattern"])
+            entity = f"vendor:{row['id']}" if row["label"] == "VENDOR" else org_entity_id(
+                resources.organisation_name(row["id"]))
+            aliases.add((entity, text))
+    db.conn.executemany("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)", sorted(aliases))
+
+
+def org_entity_id(name: str) -> str:
+    return f"organisation:{slug(name)}"
+
+
+def person_entity_id(name: str) -> str:
+    return f"person:{slug(name)}"
+
+
+def vendor_entity_id(name: str) -> str:
+    by_name = {v["name"]: vid for vid, v in resources.vocab()["vendors"].items()}
+    return f"vendor:{by_name.get(name, slug(name))}"
+
+
+def _doc_row(doc: dict) -> tuple:
+    seen = doc.get("retrieved_at") or doc.get("published") or ""
+    members = [p for p in doc.get("people") or [] if isinstance(p, dict)]
+    values = {
+        **doc, "html_sanitised": doc.get("html"), "members": _json(members),
+        "organisations": _json(doc.get("organisations")), "extra": _json(doc.get("extra")),
+        "first_seen": seen, "last_seen": seen,
+        "department": resources.canonical_organisation(doc.get("department")),
+    }
+    return tuple(values.get(c) for c in DOC_COLUMNS)
+
+
+def ingest_documents(db: sqlite_utils.Database, docs: Iterable[dict], batch_size: int = 5000) -> dict:
+    """Upsert documents; record a version for every new content hash. Returns counts."""
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    batch: list[dict] = []
+
+    def flush():
+        if not batch:
+            return
+        ids = [d["id"] for d in batch]
+        known = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            marks = ",".join("?" for _ in chunk)
+            for row in db.conn.execute(
+                    f"SELECT id, content_hash, version, title, text FROM documents WHERE id IN ({marks})", chunk):
+                known[row[0]] = row
+        versions = []
+        for doc in batch:
+            previous = known.get(doc["id"])
+            seen = doc.get("retrieved_at") or doc.get("published") or ""
+            if previous is None:
+                counts["new"] += 1
+                versions.append((f"{doc['id']}@{doc['content_hash'][:16]}", doc["id"], 1, doc["content_hash"], seen,
+                                 None, None, None))
+            elif previous[1] != doc["content_hash"]:
+                counts["changed"] += 1
+                diff = "\n".join(difflib.unified_diff(
+                    (previous[4] or "").splitlines(), (doc.get("text") or "").splitlines(),
+                    "previous", "current", lineterm="", n=1))
+                # keep the superseded text with the version it belonged to
+                db.conn.execute("UPDATE document_versions SET title = ?, text = ? WHERE document_id = ? "
+                                "AND content_hash = ?", (previous[3], previous[4], doc["id"], previous[1]))
+                versions.append((f"{doc['id']}@{doc['content_hash'][:16]}", doc["id"], previous[2] + 1,
+                                 doc["content_hash"], seen, None, None, diff))
+            else:
+                counts["unchanged"] += 1
+        db.conn.executemany(_UPSERT_DOC, [_doc_row(d) for d in batch])
+        db.conn.executemany("INSERT OR IGNORE INTO document_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versions)
+        batch.clear()
+
+    for doc in docs:
+        if not doc.get("content_hash"):
+            doc["content_hash"] = hashlib.sha256(json.dumps(
+                [doc.get("title"), doc.get("text"), doc.get("summary"), doc.get("published")]).encode()).hexdigest()
+        batch.append(doc)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    return counts
+
+
+def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict]) -> dict:
+    """Replace each document's mentions, actions and targets by its new extraction."""
+    counts = {"documents": 0, "actions": 0, "mentions": 0, "skipped": 0}
+    known_entities = {row[0] for row in db.conn.execute("SELECT id FROM entities")}
+    new_entities = []
+    for record in records:
+        doc_id = str(record["id"])
+        if not db.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+            counts["skipped"] += 1
+            continue
+        counts["documents"] += 1
+        db.conn.execute("UPDATE documents SET relevant = ?, relevance_reasons = ? WHERE id = ?",
+                        (int(bool(record.get("relevant"))), _json(record.get("relevance_reasons")), doc_id))
+        db.conn.execute("DELETE FROM action_targets WHERE action_id IN (SELECT id FROM actions WHERE document_id = ?)",
+                        (doc_id,))
+        db.conn.execute("DELETE FROM actions WHERE document_id = ?", (doc_id,))
+        db.conn.execute("DELETE FROM mentions WHERE document_id = ?", (doc_id,))
+        mentions = []
+        for m in record.get("mentions") or []:
+            entity = _entity_for(m["label"], m["name"])
+            if entity not in known_entities:
+                known_entities.add(entity)
+                new_entities.append(_new_entity(entity, m["label"], m["name"]))
+            mentions.append((_hash_id(doc_id, entity, m["start"], m["end"]), doc_id, entity, m["start"], m["end"],
+                             m["text"]))
+        db.conn.executemany("INSERT OR IGNORE INTO mentions VALUES (?, ?, ?, ?, ?, ?)", mentions)
+        counts["mentions"] += len(mentions)
+        for a in record.get("actions") or []:
+            action_id = _hash_id(doc_id, a["type"], a["start"], a["end"])
+            actor_entity = _actor_entity(a.get("actor"), known_entities)
+            if a.get("actor") and actor_entity is None:  # every actor gets a page
+                actor_entity = org_entity_id(a["actor"])
+                known_entities.add(actor_entity)
+                new_entities.append(_new_entity(actor_entity, "ORG", a["actor"]))
+            db.conn.execute("INSERT OR REPLACE INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+                action_id, doc_id, a["type"], a.get("actor"), actor_entity, a.get("date"), a["evidence"],
+                a["start"], a["end"], a.get("confidence"), f"rules:{a.get('rule', 'unknown')}", a.get("trigger")))
+            targets = sorted({"*" if v == "*" else vendor_entity_id(v) for v in a.get("vendors") or ["*"]})
+            db.conn.executemany("INSERT OR IGNORE INTO action_targets VALUES (?, ?)",
+                                [(action_id, t) for t in targets])
+            counts["actions"] += 1
+    db.conn.executemany("INSERT OR IGNORE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new_entities)
+    return counts
+
+
+def _entity_for(label: str, name: str) -> str:
+    if label == "VENDOR":
+        return vendor_entity_id(name)
+    if label == "PERSON":
+        return person_entity_id(name)
+    return org_entity_id(name)
+
+
+def _new_entity(entity_id: str, label: str, name: str) -> tuple:
+    kind = {"VENDOR": "vendor", "PERSON": "person"}.get(label, "organisation")
+    return (entity_id, kind, name, slug(name), None, None, None, None, None)
+
+
+def _actor_entity(actor: str | None, known: set[str]) -> str | None:
+    if not actor:
+        return None
+    for candidate in (org_entity_id(actor), person_entity_id(actor), vendor_entity_id(actor)):
+        if candidate in known:
+            return candidate
+    return None
+
+
+def ingest_runs(db: sqlite_utils.Database, runs: Iterable[dict], failures: Iterable[dict],
+                dropped: Iterable[dict]) -> None:
+    runs = list(runs)
+    db.conn.executemany("INSERT OR REPLACE INTO crawl_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        (f"{r['source']}@{r['started']}", r["source"], r["started"], r.get("finished"), r.get("finish_reason"),
+         r.get("requests"), r.get("responses"), r.get("bytes"), r.get("items"), r.get("dropped"),
+         r.get("failures"), r.get("retries"), _json(r.get("errors")) or "{}") for r in runs])
+    this_run: dict[str, set[str]] = {r["source"]: set() for r in runs}
+    for f in failures:
+        fid = _hash_id(f["source"], f["url"])
+        this_run.setdefault(f["source"], set()).add(fid)
+        db.conn.execute(
+            "INSERT INTO crawl_failures VALUES (?, ?, ?, ?, ?, ?, ?, 1, 0) ON CONFLICT(id) DO UPDATE SET "
+            "status = excluded.status, reason = excluded.reason, "
+            "attempts = crawl_failures.attempts + (excluded.last_failed > crawl_failures.last_failed), "
+            "last_failed = MAX(crawl_failures.last_failed, excluded.last_failed), resolved = 0",
+            (fid, f["source"], f["url"], f.get("status"), f.get("reason"), f.get("at"), f.get("at")))
+    for source, ids in this_run.items():  # a failure not seen again in a source's new run is resolved
+        marks = ",".join("?" for _ in ids) or "''"
+        db.conn.execute(f"UPDATE crawl_failures SET resolved = 1 WHERE source = ? AND id NOT IN ({marks})",
+                        (source, *ids))
+    db.conn.executemany("INSERT OR REPLACE INTO dropped_items VALUES (?, ?, ?, ?, ?)", [
+        (_hash_id(d["source"], d.get("id"), d.get("reason")), d["source"], d.get("id"), d.get("url"), d["reason"])
+        for d in dropped])

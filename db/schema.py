@@ -1,0 +1,148 @@
+"""The database schema: tables, indexes, views and full-text search, as migrations.
+
+This is a public interface (analysts query it through Datasette's SQL API):
+every table and column is described in site/metadata.yml, and a test fails
+when one is missing. Change it only by adding a migration.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+
+class SchemaMismatch(RuntimeError):
+    """The database was written by a newer schema than this code knows."""
+
+
+TABLES = {
+    "sources": """
+        id TEXT PRIMARY KEY, title TEXT NOT NULL, publisher TEXT, kind TEXT NOT NULL,
+        jurisdiction TEXT, licence TEXT, base_url TEXT""",
+    "crawl_runs": """
+        id TEXT PRIMARY KEY, source TEXT NOT NULL REFERENCES sources(id), started TEXT, finished TEXT,
+        finish_reason TEXT, requests INTEGER, responses INTEGER, bytes INTEGER, items INTEGER,
+        dropped INTEGER, failures INTEGER, retries INTEGER, errors TEXT""",
+    "crawl_failures": """
+        id TEXT PRIMARY KEY, source TEXT NOT NULL REFERENCES sources(id), url TEXT NOT NULL, status INTEGER,
+        reason TEXT, first_failed TEXT, last_failed TEXT, attempts INTEGER NOT NULL DEFAULT 1,
+        resolved INTEGER NOT NULL DEFAULT 0""",
+    "dropped_items": """
+        id TEXT PRIMARY KEY, source TEXT NOT NULL REFERENCES sources(id), document_id TEXT, url TEXT,
+        reason TEXT NOT NULL""",
+    "documents": """
+        id TEXT PRIMARY KEY, source TEXT NOT NULL REFERENCES sources(id), native_id TEXT NOT NULL,
+        kind TEXT NOT NULL, jurisdiction TEXT, url TEXT NOT NULL, api_url TEXT, title TEXT NOT NULL,
+        text TEXT NOT NULL, html_sanitised TEXT, summary TEXT, published TEXT, published_raw TEXT,
+        department TEXT, outlet TEXT, members TEXT, organisations TEXT, extra TEXT,
+        first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, retrieved_at TEXT, content_hash TEXT NOT NULL,
+        raw_ref TEXT, version INTEGER NOT NULL DEFAULT 1, relevant INTEGER, relevance_reasons TEXT""",
+    "document_versions": """
+        id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id), version INTEGER NOT NULL,
+        content_hash TEXT NOT NULL, seen_at TEXT NOT NULL, title TEXT, text TEXT, diff TEXT""",
+    "entities": """
+        id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, slug TEXT NOT NULL, country TEXT,
+        parent TEXT, kind TEXT, jurisdiction TEXT, chinese INTEGER""",
+    "entity_aliases": """
+        entity_id TEXT NOT NULL REFERENCES entities(id), alias TEXT NOT NULL, PRIMARY KEY (entity_id, alias)""",
+    "mentions": """
+        id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id),
+        entity_id TEXT NOT NULL REFERENCES entities(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        text TEXT NOT NULL""",
+    "actions": """
+        id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id), type TEXT NOT NULL,
+        actor TEXT, actor_entity_id TEXT, date TEXT, evidence TEXT NOT NULL, start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL, confidence REAL, method TEXT NOT NULL, trigger TEXT""",
+    "action_targets": """
+        action_id TEXT NOT NULL REFERENCES actions(id), target TEXT NOT NULL, PRIMARY KEY (action_id, target)""",
+    "action_types": """
+        id TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT""",
+    "build_info": """
+        key TEXT PRIMARY KEY, value TEXT""",
+}
+
+INDEXES = [
+    ("documents", ["source"]), ("documents", ["published"]), ("documents", ["kind"]),
+    ("documents", ["department"]), ("document_versions", ["document_id"]), ("mentions", ["document_id"]),
+    ("mentions", ["entity_id"]), ("actions", ["document_id"]), ("actions", ["date"]), ("actions", ["type"]),
+    ("actions", ["actor"]), ("action_targets", ["target"]), ("entities", ["slug"]), ("crawl_runs", ["source"]),
+]
+
+VIEWS = {
+    "timeline": """
+        SELECT a.id AS action_id, a.date, a.type, t.label AS action, a.actor,
+          COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN 'Chinese-made equipment (class)'
+                                        ELSE e.name END, ', ')
+                    FROM action_targets x LEFT JOIN entities e ON e.id = x.target
+                    WHERE x.action_id = a.id), '') AS vendors,
+          a.evidence, a.confidence, d.id AS document_id, d.title, d.url, d.source, d.kind, d.jurisdiction,
+          d.published
+        FROM actions a JOIN documents d ON d.id = a.document_id JOIN action_types t ON t.id = a.type
+        ORDER BY a.date DESC, a.id""",
+    "vendor_summary": """
+        SELECT e.slug AS vendor_slug, e.name AS vendor, a.type, COUNT(*) AS actions,
+          COUNT(DISTINCT d.jurisdiction) AS jurisdictions, MIN(a.date) AS first_action, MAX(a.date) AS latest_action
+        FROM action_targets x JOIN entities e ON e.id = x.target JOIN actions a ON a.id = x.action_id
+        JOIN documents d ON d.id = a.document_id
+        GROUP BY e.id, a.type""",
+    "department_summary": """
+        SELECT a.actor, a.type, COUNT(*) AS actions, MIN(a.date) AS first_action, MAX(a.date) AS latest_action,
+          COUNT(DISTINCT a.document_id) AS documents
+        FROM actions a WHERE a.actor IS NOT NULL GROUP BY a.actor, a.type""",
+    "scrutiny": """
+        SELECT d.department, COUNT(*) AS asked,
+          SUM(CASE WHEN json_extract(d.extra, '$.status') IN ('answered', 'corrected') THEN 1 ELSE 0 END) AS answered,
+          SUM(CASE WHEN json_extract(d.extra, '$.status') = 'holding' THEN 1 ELSE 0 END) AS holding,
+          SUM(CASE WHEN EXISTS (SELECT 1 FROM actions a WHERE a.document_id = d.id AND a.type = 'no_comment')
+              THEN 1 ELSE 0 END) AS declined_to_comment
+        FROM documents d WHERE d.kind = 'written_question' GROUP BY d.department""",
+    "source_health": """
+        SELECT s.id AS source, s.title, s.kind,
+          (SELECT MAX(d.published) FROM documents d WHERE d.source = s.id) AS last_item,
+          (SELECT COUNT(*) FROM documents d WHERE d.source = s.id) AS documents,
+          r.started AS last_run, r.finish_reason, r.requests, r.items, r.failures, r.errors,
+          (SELECT COUNT(*) FROM crawl_failures f WHERE f.source = s.id AND f.resolved = 0) AS open_failures
+        FROM sources s LEFT JOIN crawl_runs r ON r.id = (
+          SELECT id FROM crawl_runs WHERE source = s.id ORDER BY started DESC LIMIT 1)""",
+}
+
+FTS = {"documents": ["title", "text"], "actions": ["evidence"]}
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    for name, columns in TABLES.items():
+        db.execute(f"CREATE TABLE IF NOT EXISTS [{name}] ({columns})")
+    for table, columns in INDEXES:
+        db[table].create_index(columns, if_not_exists=True)
+    for table, columns in FTS.items():
+        db[table].enable_fts(columns, tokenize="porter", create_triggers=False, replace=True)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql, replace=True)
+
+
+MIGRATIONS = [_migration_1]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the database to SCHEMA_VERSION; returns the version it was at."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > len(MIGRATIONS):
+        raise SchemaMismatch(f"database schema {current} is newer than this code ({len(MIGRATIONS)})")
+    for number, step in enumerate(MIGRATIONS, start=1):
+        if number > current:
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    for name, sql in VIEWS.items():  # views are cheap and always current
+        db.create_view(name, sql, replace=True)
+    return current
+
+
+def columns(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    """Every table and view with its columns (what site/metadata.yml must describe)."""
+    out = {}
+    for table in db.table_names() + db.view_names():
+        if table.endswith(("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config")):
+            continue
+        out[table] = [c.name for c in (db[table].columns if table in db.table_names() else db.view(table).columns)]
+    return out
