@@ -28,6 +28,17 @@ def sanitise(markup: str | None) -> str | None:
     """nh3-clean HTML; idempotent: sanitise(sanitise(x)) == sanitise(x)."""
     if markup is None:
         return None
+    # One pass is not always a fixed point: html5 parsing re-nests mis-nested
+    # markup (<a><table><a>) differently the second time. Clean until stable.
+    previous, current = None, markup
+    for _ in range(4):
+        previous, current = current, _clean_once(current)
+        if current == previous:
+            break
+    return current
+
+
+def _clean_once(markup: str) -> str:
     return nh3.clean(
         markup,
         tags=ALLOWED_TAGS,

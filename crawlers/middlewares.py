@@ -5,7 +5,9 @@ Retry-After (scrapy/scrapy#3849). PoliteRetryMiddleware replaces it:
 
 - a 429 (or a 503 with Retry-After) pauses that host for the time the server
   asked, in seconds or as an HTTP date, capped by RETRY_AFTER_MAX; every request
-  to the host waits without blocking the reactor;
+  to the host waits without blocking the reactor, whether it is still on its way
+  to the downloader or already queued in the host's slot (DOWNLOAD_DELAY must
+  be above 0 for the slot hold; both settings modules keep it so);
 - other retryable statuses and connection errors back off exponentially
   (RETRY_BACKOFF_BASE * 2**n, at most RETRY_BACKOFF_MAX) for that request;
 - both are bounded (RETRY_TIMES, RETRY_AFTER_TIMES); a request that runs out
@@ -15,12 +17,12 @@ Retry-After (scrapy/scrapy#3849). PoliteRetryMiddleware replaces it:
 from __future__ import annotations
 
 import time
+import weakref
 from email.utils import parsedate_to_datetime
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 
@@ -42,29 +44,37 @@ def parse_retry_after(value: bytes | str | None, now: float | None = None) -> fl
 
 
 class PoliteRetryMiddleware(RetryMiddleware):
+    # Pauses are per host and shared by every crawler in the process: two spiders
+    # that query the same API (written questions and statements) wait together.
+    paused_until: dict[str, float] = {}
+    instances: "weakref.WeakSet[PoliteRetryMiddleware]" = weakref.WeakSet()
+
     def __init__(self, settings):
         super().__init__(settings)
         self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 300.0)
         self.retry_after_times = settings.getint("RETRY_AFTER_TIMES", 5)
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 30.0)
-        self.paused_until: dict[str, float] = {}
+        PoliteRetryMiddleware.instances.add(self)
 
     async def process_request(self, request, spider=None):
         host = urlparse_cached(request).hostname or ""
         not_before = max(self.paused_until.get(host, 0.0), request.meta.get("retry_not_before", 0.0))
         wait = not_before - time.monotonic()
         if wait > 0:
+            from twisted.internet import reactor  # the installed one; importing it early would install the default
+
             self.crawler.stats.inc_value("politeness/waits")
             await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
         return None
 
     def process_response(self, request, response, spider=None):
-        if request.meta.get("dont_retry", False):
-            return response
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         if response.status == 429 or (response.status == 503 and retry_after is not None):
+            # the pause is owed to the host even when this request is not retried (robots.txt)
             return self._pause_and_retry(request, response, retry_after)
+        if request.meta.get("dont_retry", False):
+            return response
         result = super().process_response(request, response)
         return self._with_backoff(result)
 
@@ -79,13 +89,30 @@ class PoliteRetryMiddleware(RetryMiddleware):
             stats.inc_value("politeness/retry_after_too_long")
             return response
         host = urlparse_cached(request).hostname or ""
-        self.paused_until[host] = max(self.paused_until.get(host, 0.0), time.monotonic() + wait)
+        until = time.monotonic() + wait
+        self.paused_until[host] = max(self.paused_until.get(host, 0.0), until)
+        for instance in list(PoliteRetryMiddleware.instances):
+            instance._hold_slot(request, host, until)
+        if request.meta.get("dont_retry", False):
+            return response
         retry = get_retry_request(
             request, spider=self.crawler.spider, reason=f"{response.status} Retry-After {wait:g}s",
             max_retry_times=request.meta.get("max_retry_after_times", self.retry_after_times),
             stats_base_key="retry_after",
         )
         return retry or response
+
+    def _hold_slot(self, request, host: str, until: float) -> None:
+        """Requests already queued in the host's download slot wait too.
+
+        The downloader sends the next queued request once ``lastseen + delay`` has
+        passed; moving ``lastseen`` to the end of the pause holds the queue there.
+        """
+        engine = getattr(getattr(self, "crawler", None), "engine", None)
+        downloader = getattr(engine, "downloader", None)
+        slot = downloader.slots.get(request.meta.get("download_slot", host)) if downloader else None
+        if slot is not None:
+            slot.lastseen = max(slot.lastseen, until)
 
     def _with_backoff(self, result):
         if result is not None and hasattr(result, "meta") and hasattr(result, "callback"):

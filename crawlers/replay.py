@@ -136,6 +136,7 @@ class ReplayServer(ThreadingHTTPServer):
 class ReplayHandler(BaseHTTPRequestHandler):
     server: ReplayServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart (Nagle + delayed ACK)
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         logger.debug("replay: " + format, *args)

@@ -75,7 +75,16 @@ def monthly_counts(rows: list[dict]) -> list[dict]:
     for row in rows:
         if row.get("date") and len(row["date"]) >= 7:
             months[row["date"][:7]][row["type"]] += 1
-    return [{"month": m, "counts": dict(months[m])} for m in sorted(months)]
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last and len(out) < 600:  # every month, empty ones too: a true time axis
+        key = f"{year:04d}-{month:02d}"
+        out.append({"month": key, "counts": dict(months.get(key, {}))})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
 def filter_options(conn: sqlite3.Connection) -> dict:

@@ -1,0 +1,54 @@
+"""news_feeds against its recordings: RSS, a malformed feed, HTML in a title, a missing date."""
+
+from crawlers.feeds import canonical_link, parse_feed
+from crawlers.items import validate_document
+from crawlers.spiders.news_feeds import NewsFeedsSpider
+
+
+def test_every_story_kept_with_headline_outlet_and_date(crawl_offline):
+    items, spider, _ = crawl_offline(NewsFeedsSpider)
+    assert len(items) == 17  # 13 + 2 recovered from the malformed feed + 2; one repeats across feeds
+    assert len({i.id for i in items}) == 16
+    bis = next(i for i in items if i.title.startswith("BIS Adds 11 to Entity List"))
+    assert bis.outlet == "Trade Law Daily" and bis.published == "2023-03-29T00:00:00+00:00"
+    for item in items:
+        validate_document(item)
+
+
+def test_html_in_a_title_is_stripped(crawl_offline):
+    items, _, _ = crawl_offline(NewsFeedsSpider)
+    titles = [i.title for i in items]
+    assert "Australia to remove Chinese-made security cameras from govt buildings over spyware fears" in titles
+    assert not any("<" in t for t in titles)
+
+
+def test_a_story_without_a_date_keeps_no_date(crawl_offline):
+    items, _, _ = crawl_offline(NewsFeedsSpider)
+    clark = next(i for i in items if "ROSS CLARK" in i.title)
+    assert clark.published is None and clark.published_raw is None
+    assert "ito=1490" not in next(i for i in items if "STOP installing" in i.title).url
+
+
+def test_malformed_feed_recovers_its_complete_items(recorded):
+    response = recorded("googlenews-dahua-malformed")
+    feed = parse_feed(response.body, response.url)
+    assert feed.outcome == "ok_with_bozo" and "SAXParseException" in feed.error
+    assert feed.entries[0].title.startswith("Australia orders checks on Chinese-made cameras")
+
+
+def test_a_feed_with_no_entries_and_a_parse_error_fails_cleanly():
+    feed = parse_feed(b"<html><body>not a feed", "https://example.org/feed")
+    assert feed.outcome == "failed" and feed.entries == []
+
+
+def test_ad_hoc_feeds_from_the_command_line(tmp_path):
+    from tests.conftest import make_spider
+
+    spider = make_spider(NewsFeedsSpider, tmp_path, feeds="https://example.org/a.rss, https://example.net/b.atom")
+    assert [r.url for r in spider.start_requests()] == ["https://example.org/a.rss", "https://example.net/b.atom"]
+    assert {"example.org", "example.net"} <= set(spider.allowed_domains)
+
+
+def test_tracking_parameters_are_stripped():
+    url = "https://www.bbc.co.uk/news/uk-politics-64644692?at_medium=RSS&at_campaign=KARANGA&page=2"
+    assert canonical_link(url) == "https://www.bbc.co.uk/news/uk-politics-64644692?page=2"

@@ -1,0 +1,23 @@
+"""Retry-After parsing and the pieces of PoliteRetryMiddleware."""
+
+from email.utils import format_datetime
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, strategies as st
+
+from crawlers.middlewares import parse_retry_after
+
+
+def test_seconds_and_http_dates():
+    assert parse_retry_after(b"120") == 120.0
+    now = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    later = format_datetime(now + timedelta(seconds=90), usegmt=True)
+    assert parse_retry_after(later, now=now.timestamp()) == pytest.approx(90.0)
+    assert parse_retry_after(format_datetime(now - timedelta(days=1), usegmt=True), now=now.timestamp()) == 0.0
+
+
+@given(st.text(max_size=60))
+def test_any_header_value_parses_or_is_none(value):
+    result = parse_retry_after(value)
+    assert result is None or result >= 0
