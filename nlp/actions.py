@@ -97,7 +97,7 @@ class ActionRules:
             "jurisdiction": (meta.get("jurisdiction") or "").upper()[:2],
             "published": (meta.get("published") or "")[:10] or None,
             "kind": meta.get("kind") or "",
-            "doc_vendors": _unique(s.kb_id_ for s in entities if s.label_ == "VENDOR"),
+            "doc_vendors": _unique([s.kb_id_ for s in entities if s.label_ == "VENDOR"] + list(meta.get("title_vendors") or [])),
             "doc_class": any(s.label_ == "CLASS" for s in entities),
         }
         context["topical"] = context["doc_class"] or any(v in self.chinese for v in context["doc_vendors"]) \
@@ -109,9 +109,11 @@ class ActionRules:
                 continue
             ents = [e for e in entities if sent.start <= e.start < sent.end]
             seen_types: set[str] = set()
-            for trigger in in_sent:
-                action = self._action(doc, sent, trigger, ents, context)
-                if action and action.type not in seen_types:
+            actions = [a for a in (self._action(doc, sent, t, ents, context) for t in in_sent) if a]
+            if any(a.type == "call_for_ban" for a in actions):  # "recommended that X ban Y" is a call, not advice
+                actions = [a for a in actions if not (a.type == "guidance" and a.trigger.lower().startswith("recommend"))]
+            for action in actions:
+                if action.type not in seen_types:
                     seen_types.add(action.type)
                     found.append(action)
         return [a.to_dict() for a in found]
@@ -183,6 +185,8 @@ class ActionRules:
 
     def _caller(self, actor_kind: str | None, ctx) -> bool:
         """Whether "should"/"must" from this actor is a demand rather than an instruction."""
+        if actor_kind in ("commissioner", "committee", "parliament"):  # they recommend; governments instruct
+            return True
         if actor_kind in GOVERNMENT_KINDS or actor_kind in ("GOVREF", "OFFICE", "GPE"):
             return False
         if actor_kind == "CALLERS":
@@ -194,15 +198,22 @@ class ActionRules:
     def _actor(self, doc, sent, trigger, ents, ctx, kind):
         candidates = [e for e in ents if e.end <= trigger.start
                       and e.label_ in ("ORG", "OFFICE", "GPE", "GOVREF", "PERSON", "VENDOR")]
+        agents = [e for e in candidates if _by_agent(doc, sent, e)]
         for e in candidates:
-            if e.start > sent.start and doc[e.start - 1].lower_ in PREPOSITIONS:
+            if e.start > sent.start and doc[e.start - 1].lower_ in PREPOSITIONS and not _spokesperson_for(doc, e):
                 continue
             if e.label_ == "VENDOR" and kind != "denial":
                 continue
+            if e.label_ == "GPE":  # "Australia's Department of Defence": the organisation acts
+                owned = next((o for o in ents if o.label_ in ("ORG", "OFFICE") and o.start in (e.end + 1, e.end)
+                              and doc[e.end].lower_ in ("'s", "’s")), None)
+                e = owned or e
             return self._resolve(e, ctx) + (True,)
+        if agents:  # "the statement made by the Chancellor of the Duchy of Lancaster ... instructed"
+            return self._resolve(agents[-1], ctx) + (True,)
         for e in ents:
-            if e.start >= trigger.end and e.start - trigger.end <= 6 and e.start > sent.start \
-                    and doc[e.start - 1].lower_ == "by" and e.label_ in ("ORG", "OFFICE", "GPE", "PERSON"):
+            if e.start >= trigger.end and e.start - trigger.end <= 7 and _by_agent(doc, sent, e) \
+                    and e.label_ in ("ORG", "OFFICE", "GPE", "PERSON"):
                 return self._resolve(e, ctx) + (True,)
         if ctx["issuer"]:
             return ctx["issuer"], self.org_kind.get(ctx["issuer"], "department"), False
@@ -247,6 +258,20 @@ class ActionRules:
                     continue
                 return value
         return published
+
+
+def _by_agent(doc, sent, span) -> bool:
+    """'by X' or 'by the X'."""
+    i = span.start - 1
+    if i > sent.start and doc[i].lower_ in ("the", "a", "an"):
+        i -= 1
+    return i >= sent.start and doc[i].lower_ == "by"
+
+
+def _spokesperson_for(doc, span) -> bool:
+    """'a spokesperson for the Cabinet Office' names who speaks."""
+    i = span.start - 1
+    return i >= 1 and doc[i].lower_ == "for" and doc[i - 1].lower_.startswith(("spokes", "representative"))
 
 
 def _longest(spans) -> list[Span]:

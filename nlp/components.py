@@ -51,7 +51,8 @@ class PolicyEntities:
         self.cjk_ids = {r["pattern"]: r["id"] for r in cjk}
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [self._canonical(span) for span in doc.spans.get("gazetteer", [])]
+        spans = [self._canonical(span) for span in doc.spans.get("gazetteer", [])
+                 if not (span.label_ == "VENDOR" and len(span) == 1 and span[0].is_lower)]  # "the axis of"
         text = doc.text
         if self.cjk_pattern is not None:
             for m in self.cjk_pattern.finditer(text):

@@ -12,6 +12,7 @@ piece by piece, offsets shifted back, so no document is too long for spaCy.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Iterable, Iterator
 
@@ -20,6 +21,8 @@ from spacy.language import Language
 from . import relevance, resources
 
 CHUNK = 100_000
+CHINESE_MADE = re.compile(r"\b(chinese|china)[- ](made|owned|linked|built)\b|\bchinese (surveillance|security|cctv) "
+                          r"(cameras?|equipment|firms|companies)", re.I)
 
 
 class BadRecord(ValueError):
@@ -57,8 +60,12 @@ def chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
 def _meta(record: dict) -> dict:
     people = record.get("people") or []
     speaker = next((p.get("name") for p in people if isinstance(p, dict) and p.get("role") == "speaker"), None)
+    title = record.get("title") or ""
+    issuer = resources.canonical_organisation(record.get("department")) \
+        or resources.issuer_from(title, record.get("text"))
     return {
-        "issuer": resources.canonical_organisation(record.get("department")),
+        "issuer": issuer, "title_vendors": resources.vendors_in(title),
+        "title_topical": bool(resources.vendors_in(title)) or bool(CHINESE_MADE.search(title)),
         "speaker": speaker, "jurisdiction": record.get("jurisdiction") or "",
         "published": record.get("published"), "kind": record.get("kind") or "",
     }

@@ -51,6 +51,45 @@ def alias_index() -> dict[str, tuple[str, str]]:
     return index
 
 
+@lru_cache(maxsize=1)
+def office_index() -> dict[str, str]:
+    """Lower-cased office title ('secretary of state for transport') -> organisation name."""
+    return {row["pattern"].lower(): organisation_name(row["id"]) for row in patterns("organisations")
+            if row["label"] == "OFFICE" and isinstance(row["pattern"], str)}
+
+
+@lru_cache(maxsize=1)
+def vendor_regex() -> tuple[re.Pattern, dict[str, str]]:
+    """One regex over every vendor alias (case-insensitive), for quick looks at titles."""
+    names: dict[str, str] = {}
+    for row in patterns("vendors"):
+        text = row["pattern"] if isinstance(row["pattern"], str) else " ".join(t.get("ORTH", "") for t in row["pattern"])
+        names[text.lower()] = vendor(row["id"])["name"]
+    alternatives = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)", re.I), names
+
+
+def vendors_in(text: str) -> list[str]:
+    pattern, names = vendor_regex()
+    return list(dict.fromkeys(names[m.group(0).lower()] for m in pattern.finditer(text or "")))
+
+
+ADDRESSED = re.compile(r"^\s*To ask (?:the )?(.+?)(?:,| whether| what| if| how| when| which| why| pursuant|$)", re.I)
+
+
+def issuer_from(title: str | None, text: str | None) -> str | None:
+    """Who answers: the department a written question's heading or 'To ask the X' names."""
+    head = (title or "").split(":", 1)[0].strip()
+    if head and ":" in (title or ""):
+        hit = alias_index().get(head.lower())
+        if hit and hit[0] == "ORG":
+            return hit[1]
+    m = ADDRESSED.match(text or "")
+    if m:
+        return office_index().get(m.group(1).strip().lower())
+    return None
+
+
 def canonical_organisation(name: str | None) -> str | None:
     """A department name as a source writes it, in its canonical form when known."""
     if not name:

@@ -1,0 +1,92 @@
+"""The action rules on sentences of the domain: one behaviour per test."""
+
+
+def types(result):
+    return [(a["type"], a["actor"]) for a in result["actions"]]
+
+
+def test_modality_a_call_is_not_a_ban(extract):
+    r = extract("Labour MPs urged the Government to ban Hikvision cameras from public buildings.", jurisdiction="GB")
+    assert [a["type"] for a in r["actions"]] == ["call_for_ban"]
+
+
+def test_no_plans_to_ban_is_no_ban(extract):
+    r = extract("The Government has no plans to ban Dahua cameras.", jurisdiction="GB")
+    assert r["actions"] == []
+
+
+def test_the_question_is_not_the_departments_action(extract):
+    r = extract("To ask the Secretary of State for Transport, whether he will remove Hikvision cameras from the "
+                "Department's buildings.\n\nIt is not Government policy to comment on security arrangements.",
+                title="Department for Transport: Hikvision", kind="written_question", jurisdiction="GB")
+    assert types(r) == [("no_comment", "Department for Transport")]
+
+
+def test_the_addressed_secretary_of_state_names_the_answering_department(extract):
+    r = extract("To ask the Secretary of State for the Home Department, whether Hikvision cameras are used in "
+                "prisons.\n\nSpecific details of security systems are withheld on national security grounds.",
+                kind="written_question", jurisdiction="GB")
+    assert types(r) == [("no_comment", "Home Office")]
+
+
+def test_a_class_of_vendors_is_a_star(extract):
+    r = extract("Departments must cease deployment of equipment produced by companies subject to China's "
+                "National Intelligence Law onto sensitive sites.", jurisdiction="GB", kind="written_statement")
+    assert r["actions"][0]["type"] == "ban_installation" and r["actions"][0]["vendors"] == ["*"]
+
+
+def test_a_vendor_denial(extract):
+    r = extract("Hikvision denied that its cameras pose a threat to national security.")
+    assert types(r) == [("denial", "Hikvision")] and r["actions"][0]["vendors"] == ["Hikvision"]
+
+
+def test_passive_agent_is_the_actor(extract):
+    r = extract("Dahua was added to the Entity List by the Department of Commerce in October 2019.", jurisdiction="US")
+    assert types(r) == [("sanction", "Department of Commerce")] and r["actions"][0]["date"] == "2019-10"
+
+
+def test_evidence_is_a_verbatim_slice(extract):
+    text = "Intro line.\n\nThe FCC banned new approvals of Hikvision equipment on 25 November 2022. More text."
+    r = extract(text, jurisdiction="US")
+    a = r["actions"][0]
+    assert text[a["start"]:a["end"]] == a["evidence"] and a["date"] == "2022-11-25"
+
+
+def test_a_deadline_is_not_the_action_date(extract):
+    r = extract("The council will remove all Hikvision cameras by March 2026.", published="2024-01-10")
+    assert r["actions"][0]["date"] == "2024-01-10"
+
+
+def test_acronym_defined_in_the_text_resolves(extract):
+    r = extract("The Northshire Procurement Agency (NPA) reviewed its suppliers. The NPA will replace Dahua cameras.")
+    assert "Northshire Procurement Agency" in r["organisations"]
+    assert ("remove", "Northshire Procurement Agency") in types(r)
+
+
+def test_vendor_aliases_and_chinese_names_are_one_vendor(extract):
+    r = extract("Hangzhou Hikvision Digital Technology Co., Ltd. (海康威视) and Zhejiang Dahua Technology were named.")
+    assert r["vendors"] == ["Hikvision", "Dahua"]
+
+
+def test_general_cctv_is_not_relevant(extract):
+    r = extract("The council installed new CCTV cameras in the town centre to deter crime.")
+    assert r["relevant"] is False and r["actions"] == []
+
+
+def test_people_with_titles(extract):
+    r = extract("Baroness Neville-Rolfe replied to Lord Alton of Liverpool. Senator James Paterson said more.")
+    assert r["people"] == ["Baroness Neville-Rolfe", "Lord Alton of Liverpool", "James Paterson"]
+
+
+def test_a_very_long_document_is_chunked_and_offsets_stay_true(extract):
+    filler = "This paragraph is about nothing in particular.\n\n" * 45000  # about 2.1 million characters
+    text = filler + "The Home Office will remove Hikvision cameras from its buildings."
+    r = extract(text, jurisdiction="GB")
+    a = r["actions"][0]
+    assert len(text) > 2_000_000 and text[a["start"]:a["end"]] == a["evidence"]
+
+
+def test_empty_and_odd_text_does_not_crash(extract):
+    for text in ("", "<p></p>", "\u200b\u200f Hikvision \u202e 🙂", "😀" * 100):
+        r = extract(text)
+        assert isinstance(r["actions"], list)
