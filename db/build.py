@@ -124,14 +124,14 @@ def check(path: Path, before: dict, after: dict, max_drop: float) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True)  # FTS integrity-check is an INSERT that writes nothing
         try:
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            result = "; ".join(row[0] for row in conn.execute("PRAGMA integrity_check").fetchmany(5))
             if result != "ok":
                 raise PublishRefused(f"integrity_check failed: {result}")
             for table in schema.FTS:
                 conn.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES('integrity-check')")
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a corrupt page can put any bytes in the report
         raise PublishRefused(f"{path} is not a sound database: {exc}") from exc
     for table, count in before.items():
         new = after.get(table, 0)

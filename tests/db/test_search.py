@@ -1,0 +1,52 @@
+"""The search helper never errors on user input and supports phrases, OR, -exclusion and filters."""
+
+import sqlite3
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from db.search import parse_query, timeline
+
+TORTURE = ["", " ", '"', "docker-compose", "title:x", "a OR", "NEAR(", "*", "(", "^குகை", "Hikvision's", "x" * 10000,
+           "-", "--", "OR OR", '""', "AND", "NOT", "hikvision -", ")", "{}", "\x00", "ban*", "vendor:", "from:zzz"]
+
+
+@pytest.fixture(scope="module")
+def conn(built):
+    return sqlite3.connect(f"file:{built['db']}?mode=ro", uri=True, check_same_thread=False)
+
+
+@pytest.mark.parametrize("text", TORTURE)
+def test_torture_strings_never_raise(conn, text):
+    assert isinstance(timeline(conn, text), list)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_random_unicode_never_raises(conn, text):
+    timeline(conn, text)
+
+
+def test_phrase_or_and_exclusion(conn):
+    phrase = timeline(conn, '"cease deployment"')
+    assert phrase and all("cease deployment" in (r["evidence"] + (r["snippet"] or "")).lower().replace("\x02", "").replace("\x03", "")
+                          or r["document_id"] for r in phrase)
+    hik = {r["action_id"] for r in timeline(conn, "Hikvision", limit=500)}
+    both = {r["action_id"] for r in timeline(conn, "Hikvision OR Dahua", limit=500)}
+    without = {r["action_id"] for r in timeline(conn, "Hikvision -Dahua", limit=500)}
+    assert hik <= both and without <= hik and without != hik
+
+
+def test_filters(conn):
+    rows = timeline(conn, "vendor:hikvision action:sanction", limit=100)
+    assert rows and all(r["type"] == "sanction" and "hikvision" in r["targets"] for r in rows)
+    dated = timeline(conn, "from:2023-01-01 to:2023-12-31", limit=500)
+    assert dated and all("2023-01-01" <= r["date"] <= "2023-12-31" for r in dated)
+    assert all(r["jurisdiction"] == "US" for r in timeline(conn, "jurisdiction:us", limit=500))
+
+
+def test_parse_query_shapes():
+    assert parse_query('"sensitive sites" OR cameras -Dahua vendor:hikvision').fts == \
+        '("sensitive sites" OR "cameras") NOT "Dahua"'
+    assert parse_query("vendor:hikvision").filters == {"vendor": "hikvision"}
+    assert parse_query("-alone").fts == ""
