@@ -42,8 +42,10 @@ def list_sources():
 @click.option("--strict", is_flag=True, help="Exit 1 if any document fails validation.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting (repeatable).")
+@click.option("-a", "spider_args", multiple=True, metavar="NAME=VALUE",
+              help="Pass an argument to the spiders (e.g. -a feeds=URL,URL for news_feeds).")
 @click.option("--log-level", default="WARNING", show_default=True)
-def crawl(names, live, out_dir, archive_dir, replay_url, strict, overrides, log_level):
+def crawl(names, live, out_dir, archive_dir, replay_url, strict, overrides, spider_args, log_level):
     module = "crawlers.settings.live" if live else "crawlers.settings.replay"
     os.environ["SCRAPY_SETTINGS_MODULE"] = module
     from scrapy.crawler import CrawlerProcess
@@ -63,8 +65,9 @@ def crawl(names, live, out_dir, archive_dir, replay_url, strict, overrides, log_
     if unknown:
         raise click.ClickException(f"unknown source(s): {', '.join(unknown)}; see `python -m crawlers list`")
     process = CrawlerProcess(settings)
+    kwargs = dict(item.partition("=")[::2] for item in spider_args)
     for name in names or config.sources():
-        process.crawl(name)
+        process.crawl(name, **kwargs)
     process.start()
     summary = summarise(Path(out_dir), names or list(config.sources()))
     click.echo(summary["text"], err=True)

@@ -48,7 +48,8 @@ class CrawlRecorder:
     def item_dropped(self, item, response, exception, spider):
         reason = str(exception)
         self.crawler.stats.inc_value(f"dropped/{reason_key(reason)}")
-        self.dropped.append({"source": spider.name, "id": getattr(item, "id", None), "reason": reason,
+        self.dropped.append({"source": spider.name, "run": self.started, "n": len(self.dropped),
+                             "id": getattr(item, "id", None), "reason": reason,
                              "url": getattr(item, "url", None)})
 
     def spider_closed(self, spider, reason):

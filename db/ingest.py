@@ -251,5 +251,6 @@ def ingest_runs(db: sqlite_utils.Database, runs: Iterable[dict], failures: Itera
         db.conn.execute(f"UPDATE crawl_failures SET resolved = 1 WHERE source = ? AND id NOT IN ({marks})",
                         (source, *ids))
     db.conn.executemany("INSERT OR REPLACE INTO dropped_items VALUES (?, ?, ?, ?, ?)", [
-        (_hash_id(d["source"], d.get("id"), d.get("reason")), d["source"], d.get("id"), d.get("url"), d["reason"])
+        (_hash_id(d["source"], d.get("run"), d.get("n"), d.get("id"), d.get("reason")), d["source"], d.get("id"),
+         d.get("url"), d["reason"])
         for d in dropped])

@@ -1,0 +1,111 @@
+"""The site over real HTTP on loopback: pages, feed, headers, and no write surface."""
+
+import feedparser
+import httpx
+import pytest
+
+pytestmark = pytest.mark.serial
+PAGES = ["/", "/timeline", "/timeline?vendor=hikvision", "/timeline?q=%22sensitive+sites%22&action=ban_installation",
+         "/vendors/hikvision", "/organisations/cabinet-office", "/sources"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_answer_with_security_headers(ds_server, path):
+    r = httpx.get(ds_server.url + path)
+    assert r.status_code == 200
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    csp = r.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert "<script" not in r.text  # our pages need no JavaScript
+
+
+def test_datasette_pages_get_the_relaxed_policy(ds_server):
+    r = httpx.get(ds_server.url + "/tracker/documents")
+    assert r.status_code == 200 and "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert "script-src" not in r.headers["content-security-policy"]
+
+
+def test_timeline_filters_narrow_the_list(ds_server):
+    everything = httpx.get(ds_server.url + "/timeline").text
+    sanctions = httpx.get(ds_server.url + "/timeline?action=sanction").text
+    assert sanctions.count('class="event"') < everything.count('class="event"')
+    assert sanctions.count('class="event"') == sanctions.count("badge type-sanction")
+
+
+def test_search_highlights_matches(ds_server):
+    html = httpx.get(ds_server.url + "/timeline?q=Hikvision").text
+    assert "<mark>Hikvision</mark>" in html
+
+
+def test_atom_feed_parses_and_matches_the_page(ds_server):
+    feed_response = httpx.get(ds_server.url + "/timeline.atom?vendor=hikvision")
+    assert feed_response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(feed_response.content)
+    assert not feed.bozo and feed.entries
+    page = httpx.get(ds_server.url + "/timeline?vendor=hikvision").text
+    assert len(feed.entries) == min(100, page.count('class="event"')) or page.count('class="event"') == 25
+    for entry in feed.entries:
+        assert entry.link.startswith(("http://", "https://"))
+        assert entry.id.split("/")[-1] in page or page.count('class="event"') == 25
+
+
+def test_feeds_follow_every_filter(ds_server):
+    all_entries = feedparser.parse(httpx.get(ds_server.url + "/timeline.atom").content).entries
+    filtered = feedparser.parse(httpx.get(ds_server.url + "/timeline.atom?action=sanction").content).entries
+    assert filtered and len(filtered) < len(all_entries)
+    assert all(e.tags[0].term == "sanction" for e in filtered)
+
+
+@pytest.mark.parametrize("q", ['"', "NEAR(", "title:x", "a OR", "*", "(", "^குகை", "x" * 5000, "docker-compose"])
+def test_search_input_never_gives_a_server_error(ds_server, q):
+    assert httpx.get(ds_server.url + "/timeline", params={"q": q}).status_code == 200
+    assert httpx.get(ds_server.url + "/tracker/documents", params={"_search": q}).status_code < 500
+
+
+def test_unknown_vendor_is_a_404(ds_server):
+    assert httpx.get(ds_server.url + "/vendors/no-such-vendor").status_code == 404
+
+
+def test_canned_queries_and_exports(ds_server):
+    for name in ("ban_matrix", "actions_per_month", "declined_on_security_grounds", "whats_new"):
+        r = httpx.get(f"{ds_server.url}/tracker/{name}.json?_shape=array")
+        assert r.status_code == 200, name
+    csv = httpx.get(ds_server.url + "/tracker/timeline.csv")
+    assert csv.status_code == 200 and csv.text.startswith("action_id,date,type")
+    assert httpx.get(ds_server.url + "/tracker/whats_new.json?_shape=array").json()[0]["atom_id"].startswith("tag:")
+
+
+@pytest.mark.parametrize("sql", [
+    "insert into documents (id) values ('x')", "drop table actions", "select 1; drop table actions",
+    "pragma writable_schema=1", "select load_extension('x')", "attach database '/tmp/x.db' as x",
+    "update documents set title = 'x'",
+])
+def test_no_write_gets_through(ds_server, built, sql):
+    import hashlib
+
+    before = hashlib.sha256(built["db"].read_bytes()).hexdigest()
+    r = httpx.get(ds_server.url + "/tracker.json", params={"sql": sql})
+    assert r.status_code in (400, 403)
+    assert hashlib.sha256(built["db"].read_bytes()).hexdigest() == before
+
+
+def test_huge_allocations_are_refused(ds_server):
+    """SQLITE_LIMIT_LENGTH (10 MB): blobs fail with 'too big'; printf gives NULL instead of 1 GB."""
+    for sql in ("select length(zeroblob(2000000000))", "select length(randomblob(1000000000))",
+                "select length(printf('%.*c', 1000000000, 'x')) as n"):
+        r = httpx.get(ds_server.url + "/tracker.json", params={"sql": sql, "_shape": "array"}, timeout=30)
+        assert r.status_code == 400 or list(r.json()[0].values()) == [None], sql
+    assert httpx.get(ds_server.url + "/", timeout=5).status_code == 200
+
+
+def test_endless_query_is_stopped_by_the_time_limit(ds_server):
+    sql = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
+    r = httpx.get(ds_server.url + "/tracker.json", params={"sql": sql}, timeout=30)
+    assert r.status_code == 400 and "interrupted" in r.text.lower()
+
+
+def test_cross_site_post_is_refused(ds_server):
+    r = httpx.post(ds_server.url + "/tracker", data={"sql": "select 1"},
+                   headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+    assert r.status_code in (403, 405)
