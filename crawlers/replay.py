@@ -17,6 +17,7 @@ recorded attempts. Every request is appended to ``server.log``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -92,8 +93,9 @@ class ReplayServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address=("127.0.0.1", 0), recordings: Recordings | None = None,
-                 faults: Faults | None = None):
+                 faults: Faults | None = None, etag: bool = False):
         super().__init__(address, ReplayHandler)
+        self.etag = etag  # ETag mode: every 200 carries an ETag; a matching If-None-Match gets 304
         self.recordings = recordings or Recordings()
         self.faults = faults or Faults()
         self.random = random.Random(self.faults.seed)
@@ -179,12 +181,20 @@ class ReplayHandler(BaseHTTPRequestHandler):
             self._send(404, {"Content-Type": "text/plain"},
                        f"not recorded: {url}\n".encode())
             return
-        self._send(entry["status"], entry.get("response_headers", {}),
-                   self.server.recordings.body(entry))
+        body = self.server.recordings.body(entry)
+        headers = dict(entry.get("response_headers", {}))
+        if self.server.etag and entry["status"] == 200:
+            tag = headers.get("ETag") or f'"{hashlib.sha1(body).hexdigest()[:20]}"'
+            headers["ETag"] = tag
+            if self.headers.get("If-None-Match") == tag:
+                self.server.log[-1]["status"] = 304
+                self._send(304, {"ETag": tag}, b"")
+                return
+        self._send(entry["status"], headers, body)
 
     do_HEAD = do_GET
 
 
-def serve(port: int = 0, faults: Faults | None = None) -> ReplayServer:
+def serve(port: int = 0, faults: Faults | None = None, etag: bool = False) -> ReplayServer:
     """Start a replay server on 127.0.0.1 (a free port by default)."""
-    return ReplayServer(("127.0.0.1", port), faults=faults).start()
+    return ReplayServer(("127.0.0.1", port), faults=faults, etag=etag).start()

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from spacy.tokens import Doc, Span
 
 from . import resources
+from .shapes import sentence_around
 
 QUESTION = re.compile(r"^\s*(to ask\b|asked\b)", re.I)
 NEGATION = {"not", "n't", "no", "never", "nor", "without", "neither", "against", "whether", "if", "unless"}
@@ -103,7 +104,8 @@ class ActionRules:
         context["topical"] = context["doc_class"] or any(v in self.chinese for v in context["doc_vendors"]) \
             or bool(meta.get("title_topical"))
         found: list[Action] = []
-        for sent in doc.sents:
+        self.text = meta.get("text") or doc.text  # Doc.text is rebuilt from the tokens on every access
+        for sent in _sentences_with(doc, self.text, triggers):
             in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
             if not in_sent:
                 continue
@@ -121,7 +123,7 @@ class ActionRules:
     # -- one trigger ---------------------------------------------------------
 
     def _action(self, doc, sent: Span, trigger: Span, ents, ctx) -> Action | None:
-        text = sent.text
+        text = self.text[sent.start_char:sent.end_char]  # Span.text walks every token
         if QUESTION.match(text) or text.rstrip().endswith("?"):
             return None
         family, _, rule = trigger.id_.partition(".")
@@ -135,7 +137,7 @@ class ActionRules:
             if family == "legislation" and not re.search(r"\bsecurity\b", text, re.I):
                 return None
         before = doc[max(sent.start, trigger.start - self.window):trigger.start]
-        before_text = before.text
+        before_text = self.text[before.start_char:before.end_char]
         kind = self._type(family, sent, trigger)
         if kind is None:
             return None
@@ -159,12 +161,12 @@ class ActionRules:
             if vendor_subject is not None:
                 actor, actor_kind, actor_from_text = vendor_subject.kb_id_, "VENDOR", True
         vendors, vendors_from_text = self._targets(ents, actor, kind, ctx)
-        evidence_start, evidence_end = _stripped(doc, sent)
+        evidence_start, evidence_end = _stripped(self.text, sent)
         confidence = (0.9 if rule in HIGH_CONFIDENCE_RULES else 0.75) - (0 if actor_from_text else 0.15) \
             - (0 if vendors_from_text else 0.1)
         return Action(
             type=kind, actor=actor, vendors=vendors, date=self._date(doc, sent, ctx),
-            evidence=doc.text[evidence_start:evidence_end], start=evidence_start, end=evidence_end,
+            evidence=self.text[evidence_start:evidence_end], start=evidence_start, end=evidence_end,
             confidence=round(max(0.1, confidence), 2), rule=trigger.id_, trigger=trigger.text,
         )
 
@@ -173,8 +175,10 @@ class ActionRules:
             return family
         if family != "ban":
             return None
-        after = sent.doc[trigger.start:min(sent.end, trigger.end + 15)].text
-        window = sent.doc[max(sent.start, trigger.start - 8):min(sent.end, trigger.end + 15)].text
+        after_span = sent.doc[trigger.start:min(sent.end, trigger.end + 15)]
+        window_span = sent.doc[max(sent.start, trigger.start - 8):min(sent.end, trigger.end + 15)]
+        after = self.text[after_span.start_char:after_span.end_char]
+        window = self.text[window_span.start_char:window_span.end_char]
         if NETWORK.search(after) and re.search(r"\bconnect", after, re.I):
             return "disconnect"
         if PROCURE.search(window):
@@ -286,9 +290,20 @@ def _longest(spans) -> list[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
-def _stripped(doc: Doc, sent: Span) -> tuple[int, int]:
+def _sentences_with(doc: Doc, text: str, triggers: list[Span]) -> list[Span]:
+    """Only the sentences that hold a trigger (most sentences hold none), as token spans."""
+    seen, out = set(), []
+    for trigger in triggers:
+        start, end = sentence_around(text, trigger.start_char, trigger.end_char)
+        sent = doc.char_span(start, end, alignment_mode="expand")
+        if sent is not None and sent.start not in seen:
+            seen.add(sent.start)
+            out.append(sent)
+    return out
+
+
+def _stripped(text: str, sent: Span) -> tuple[int, int]:
     start, end = sent.start_char, sent.end_char
-    text = doc.text
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -1,8 +1,7 @@
 """spaCy components of the pipeline, registered under the ``policy_`` prefix.
 
-- ``policy_paragraphs``: a new sentence after every line break (headings and
-  list items are not run into the next sentence);
-- ``policy_entities``: the gazetteer matches filtered to the longest, plus
+- ``policy_entities``: triggers apart (plus the wildcard trigger patterns as
+  regular expressions); the gazetteer matches filtered to the longest, plus
   vendors written in Chinese, organisations found by shape, acronyms the text
   defines, people and dates -> ``doc.spans["entities"]``, ``doc._.dates``;
 - ``policy_actions``: triggers resolved into actions with actor, targets, date
@@ -18,23 +17,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from . import resources, shapes
+from . import compile, resources, shapes
 from .actions import ActionRules
 
 for _name, _default in (("policy_actions", None), ("dates", None), ("meta", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
-
-
-@Language.component("policy_paragraphs", requires=["token.is_sent_start"], assigns=["token.is_sent_start"])
-def policy_paragraphs(doc: Doc) -> Doc:
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if previous.is_space and "\n" in previous.text:
-            token.is_sent_start = True
-        elif token.is_space and "\n" in token.text:
-            continue
-    return doc
 
 
 class PolicyEntities:
@@ -47,13 +35,23 @@ class PolicyEntities:
         cjk = [row for row in resources.patterns("vendors") if isinstance(row["pattern"], str)
                and resources.CJK.search(row["pattern"])]
         cjk.sort(key=lambda row: -len(row["pattern"]))
+        self.trigger_regexes = [(compile.to_regex(row["pattern"]), row["id"]) for row in resources.patterns("actions")
+                                if compile.expand(row)[0] == "TOKEN"]
         self.cjk_pattern = re.compile("|".join(re.escape(r["pattern"]) for r in cjk)) if cjk else None
         self.cjk_ids = {r["pattern"]: r["id"] for r in cjk}
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [self._canonical(span) for span in doc.spans.get("gazetteer", [])
-                 if not (span.label_ == "VENDOR" and len(span) == 1 and span[0].is_lower)]  # "the axis of"
-        text = doc.text
+        text = (doc._.meta or {}).get("text") or doc.text  # Doc.text is rebuilt from tokens on each access
+        found = doc.spans.get("phrases", [])
+        triggers = [span for span in found if span.label_ == "TRIGGER"]
+        for pattern, rule in self.trigger_regexes:
+            for m in pattern.finditer(text):
+                span = doc.char_span(m.start(), m.end(), label="TRIGGER", alignment_mode="contract")
+                if span is not None and len(span):
+                    triggers.append(Span(doc, span.start, span.end, label="TRIGGER", span_id=rule))
+        doc.spans["triggers"] = triggers
+        spans = [self._canonical(span) for span in found if span.label_ != "TRIGGER"
+                 and not (span.label_ == "VENDOR" and len(span) == 1 and span[0].is_lower)]  # "the axis of"
         if self.cjk_pattern is not None:
             for m in self.cjk_pattern.finditer(text):
                 span = doc.char_span(m.start(), m.end(), label="VENDOR", alignment_mode="expand")
@@ -138,7 +136,7 @@ class PolicyActions:
 @Language.factory(
     "policy_actions",
     assigns=["doc._.policy_actions"],
-    requires=["doc.sents", "doc.spans"],
+    requires=["doc.spans"],
     default_config={"window": 12},
 )
 def make_policy_actions(nlp: Language, name: str, window: int):

@@ -86,11 +86,11 @@ def extract_records(nlp: Language, records: Iterable[dict], batch_size: int = 32
             pieces = chunks(text)
             expected[index] = len(pieces) + 1
             doc = nlp.make_doc(title)
-            doc._.meta = dict(meta, part="title", offset=0)
+            doc._.meta = dict(meta, part="title", offset=0, text=title)
             yield doc, index
             for offset, piece in pieces:
                 doc = nlp.make_doc(piece)
-                doc._.meta = dict(meta, part="text", offset=offset)
+                doc._.meta = dict(meta, part="text", offset=offset, text=piece)
                 yield doc, index
 
     next_out = 0
@@ -107,7 +107,7 @@ def _assemble(record: dict, docs: list) -> dict:
     vendors, orgs, people, mentions, actions = [], [], [], [], []
     has_class = False
     title_doc = next((d for d in docs if d._.meta["part"] == "title"), None)
-    title = title_doc.text if title_doc is not None else (record.get("title") or "")
+    title = record.get("title") or ""
     for doc in docs:
         offset, part = doc._.meta["offset"], doc._.meta["part"]
         for span in doc.spans.get("entities", []):

@@ -1,8 +1,13 @@
-"""build_nlp(): spacy.blank("en") + sentences + span rulers + our components.
+"""build_nlp(): spacy.blank("en") + span rulers + our components.
 
-The span rulers are loaded from nlp/patterns/*.jsonl with validation on;
-patterns in Chinese script are matched by policy_entities instead (the English
-tokenizer does not split them into words).
+The span rulers are loaded from nlp/patterns/*.jsonl with validation on, as
+phrase matchers wherever a pattern allows it (nlp/compile.py); patterns in
+Chinese script are matched by policy_entities (the English tokenizer does not
+split them into words), and so are the few trigger patterns with wildcards.
+
+There is no sentencizer: sentences are found only around triggers, from the
+text (nlp/shapes.sentence_around). Splitting every document into sentences
+cost more than all the matching together (BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from spacy.language import Language
 from spacy.symbols import ORTH
 
 from . import components  # noqa: F401  registers the policy_* factories
-from . import resources
+from . import compile, resources
 
 logger = logging.getLogger(__name__)
 
@@ -28,21 +33,38 @@ def build_nlp() -> Language:
     nlp = spacy.blank("en")
     for abbreviation in ABBREVIATIONS:  # "the hon. Member" is not the end of a sentence
         nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("policy_paragraphs")
-    gazetteer = nlp.add_pipe("span_ruler", name="policy_gazetteer", config={
-        "spans_key": "gazetteer", "phrase_matcher_attr": "LOWER", "validate": True, "overwrite": True})
-    gazetteer.add_patterns([
-        row for name in ("vendors", "organisations", "references") for row in resources.patterns(name)
-        if not (isinstance(row["pattern"], str) and resources.CJK.search(row["pattern"]))
-    ])
-    triggers = nlp.add_pipe("span_ruler", name="policy_triggers", config={
-        "spans_key": "triggers", "validate": True, "overwrite": True})
-    triggers.add_patterns(list(resources.patterns("actions")))
+    rows = [row for name in ("vendors", "organisations", "references", "actions") for row in resources.patterns(name)
+            if not (isinstance(row["pattern"], str) and resources.CJK.search(row["pattern"]))]
+    _add_rulers(nlp, "policy_phrases", "phrases", rows)
     nlp.add_pipe("policy_entities")
     nlp.add_pipe("policy_actions")
     nlp.set_error_handler(_log_and_skip)
     return nlp
+
+
+def _add_rulers(nlp: Language, name: str, spans_key: str, rows: list[dict]) -> None:
+    """Span rulers for one family of patterns: phrase matchers (LOWER, ORTH) where the
+    patterns allow it, a token matcher for the rest (see nlp/compile.py)."""
+    groups: dict[str, list[dict]] = {"LOWER": [], "ORTH": [], "TOKEN": []}
+    for row in rows:
+        kind, expanded = compile.expand(row)
+        if kind == "TOKEN" and row["label"] == "TRIGGER":
+            continue  # matched as regular expressions by policy_entities (compile.to_regex)
+        groups[kind].extend(expanded)
+    first = True
+    for kind, suffix in (("LOWER", ""), ("ORTH", "_orth"), ("TOKEN", "_tokens")):
+        if not groups[kind]:
+            continue
+        config = {"spans_key": spans_key, "validate": True, "overwrite": first}
+        if kind != "TOKEN":
+            config["phrase_matcher_attr"] = kind
+        ruler = nlp.add_pipe("span_ruler", name=name + suffix, config=config)
+        if kind == "TOKEN":
+            ruler.add_patterns(groups[kind])
+        else:
+            ruler.add_patterns([dict(r, pattern=r["pattern"] if isinstance(r["pattern"], str) else " ".join(r["pattern"]))
+                                for r in groups[kind]])
+        first = False
 
 
 def _log_and_skip(proc_name, proc, docs, error):

@@ -170,3 +170,47 @@ def _ymd(year: str, month: str, day: str) -> str | None:
         return date(int(year), MONTHS[month.lower().rstrip(".")], int(day)).isoformat()
     except (ValueError, KeyError):
         return None
+
+
+ABBREVIATIONS = {"hon", "rt", "cf", "no", "nos", "para", "paras", "col", "cols", "art", "sec", "approx", "e.g", "i.e",
+                 "etc", "vs", "v", "ltd", "co", "inc", "corp", "gov", "govt", "dept", "st", "jan", "feb", "mar", "apr",
+                 "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs", "ms", "dr", "prof", "sen", "rep",
+                 "cllr", "gen", "lt", "col", "u.s", "u.k", "u.n", "e.u", "p.m", "a.m", "deb", "hl", "op", "fig"}
+_BOUNDARY = re.compile(r"\n|[.!?][\"'”’)\]]*(?=\s)")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+WINDOW = 3000
+
+
+def _is_boundary(text: str, m: re.Match) -> bool:
+    if m.group(0) == "\n" or m.group(0)[0] != ".":
+        return True
+    word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+    if not word:
+        return True
+    token = word.group(1).lower()
+    if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+        return False  # "hon.", "No.", an initial
+    return not re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)  # "U.S", "e.g"
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character bounds of the sentence holding text[start:end], white space stripped.
+
+    A sentence ends at a line break, or at . ! ? (with closing quotes) before
+    white space, unless the full stop ends an abbreviation or an initial.
+    """
+    left = max(0, start - WINDOW)
+    s = left
+    for m in _BOUNDARY.finditer(text, left, start):
+        if _is_boundary(text, m):
+            s = m.end()
+    e = min(len(text), end + WINDOW)
+    for m in _BOUNDARY.finditer(text, end, e):
+        if _is_boundary(text, m):
+            e = m.end() if m.group(0) != "\n" else m.start()
+            break
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e

@@ -2,7 +2,6 @@
 
 import pytest
 import srsly
-from spacy.pipeline.span_ruler import SpanRuler  # noqa: F401  (validate=True uses its schema)
 
 from nlp import resources
 
@@ -31,14 +30,28 @@ def test_rows_are_sorted_by_id(name):
     assert ids == sorted(ids)
 
 
-def test_the_pipeline_loads_every_pattern_with_validation(nlp):
-    assert [name for name, _ in nlp.pipeline] == ["sentencizer", "policy_paragraphs", "policy_gazetteer",
-                                                   "policy_triggers", "policy_entities", "policy_actions"]
-    ruler = nlp.get_pipe("policy_gazetteer")
-    cjk = sum(1 for n in ("vendors", "organisations", "references") for r in resources.patterns(n)
-              if isinstance(r["pattern"], str) and resources.CJK.search(r["pattern"]))
-    total = sum(len(resources.patterns(n)) for n in ("vendors", "organisations", "references"))
-    assert len(ruler.patterns) == total - cjk
+def test_the_pipeline_loads_every_pattern(nlp):
+    """Every row is a phrase (LOWER or ORTH ruler), a Chinese-script vendor, or a trigger regex."""
+    from nlp import compile
+
+    assert [name for name, _ in nlp.pipeline] == ["policy_phrases", "policy_phrases_orth", "policy_entities",
+                                                   "policy_actions"]
+    expected = {"LOWER": 0, "ORTH": 0}
+    regexes = 0
+    for name in FILES:
+        for row in resources.patterns(name):
+            if isinstance(row["pattern"], str) and resources.CJK.search(row["pattern"]):
+                continue
+            kind, rows = compile.expand(row)
+            if kind == "TOKEN":
+                assert row["label"] == "TRIGGER", row
+                compile.to_regex(row["pattern"])  # raises if it has no regex form
+                regexes += 1
+            else:
+                expected[kind] += len(rows)
+    assert len(nlp.get_pipe("policy_phrases").patterns) == expected["LOWER"]
+    assert len(nlp.get_pipe("policy_phrases_orth").patterns) == expected["ORTH"]
+    assert len(nlp.get_pipe("policy_entities").trigger_regexes) == regexes > 0
 
 
 def test_every_vendor_has_its_own_name_as_a_pattern():
