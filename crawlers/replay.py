@@ -143,14 +143,16 @@ class ReplayHandler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         logger.debug("replay: " + format, *args)
 
-    def _record(self, url: str, status: int | str) -> None:
-        self.server.log.append({
-            "time": time.monotonic(), "method": self.command, "url": url,
-            "host": urlsplit(url).hostname, "status": status,
-            "headers": dict(self.headers.items()),
-        })
+    def _record(self, url: str, status: int | str) -> dict:
+        record = {"time": time.monotonic(), "method": self.command, "url": url, "host": urlsplit(url).hostname,
+                  "status": status, "headers": dict(self.headers.items()), "bytes": 0}
+        self.server.log.append(record)
+        return record
 
     def _send(self, status: int, headers: dict, body: bytes) -> None:
+        if isinstance(self._current["status"], int):  # injected faults keep their names ("429", "503")
+            self._current["status"] = status
+        self._current["bytes"] = len(body)
         self.send_response(status)
         for name, value in headers.items():
             if name.lower() not in ("content-length", "transfer-encoding", "connection"):
@@ -163,7 +165,7 @@ class ReplayHandler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server's naming
         url = original_address(self.path)
         outcome, entry = self.server.decide(self.command, url)
-        self._record(url, outcome if outcome != "entry" else (entry or {}).get("status", 404))
+        self._current = self._record(url, outcome if outcome != "entry" else (entry or {}).get("status", 404))
         if outcome == "drop":
             self.close_connection = True
             self.connection.shutdown(2)
@@ -187,7 +189,6 @@ class ReplayHandler(BaseHTTPRequestHandler):
             tag = headers.get("ETag") or f'"{hashlib.sha1(body).hexdigest()[:20]}"'
             headers["ETag"] = tag
             if self.headers.get("If-None-Match") == tag:
-                self.server.log[-1]["status"] = 304
                 self._send(304, {"ETag": tag}, b"")
                 return
         self._send(entry["status"], headers, body)

@@ -99,16 +99,17 @@ def vendor_entity_id(name: str) -> str:
     return f"vendor:{by_name.get(name, slug(name))}"
 
 
-def _doc_row(doc: dict) -> tuple:
-    seen = doc.get("retrieved_at") or doc.get("published") or ""
-    members = [p for p in doc.get("people") or [] if isinstance(p, dict)]
-    values = {
-        **doc, "html_sanitised": doc.get("html"), "members": _json(members),
-        "organisations": _json(doc.get("organisations")), "extra": _json(doc.get("extra")),
-        "first_seen": seen, "last_seen": seen,
-        "department": resources.canonical_organisation(doc.get("department")),
-    }
-    return tuple(values.get(c) for c in DOC_COLUMNS)
+def _doc_row(doc: dict, canonical=resources.canonical_organisation) -> tuple:
+    """One documents row, built straight into a tuple (this runs once per document)."""
+    get = doc.get
+    seen = get("retrieved_at") or get("published") or ""
+    people = get("people")
+    members = _json([p for p in people if isinstance(p, dict)]) if people else None
+    department = get("department")
+    return (doc["id"], doc["source"], doc["native_id"], doc["kind"], get("jurisdiction"), doc["url"], get("api_url"),
+            doc["title"], doc["text"], get("html"), get("summary"), get("published"), get("published_raw"),
+            canonical(department) if department else None, get("outlet"), members, _json(get("organisations")),
+            _json(get("extra")), seen, seen, get("retrieved_at"), doc["content_hash"], get("raw_ref"))
 
 
 def ingest_documents(db: sqlite_utils.Database, docs: Iterable[dict], batch_size: int = 5000) -> dict:
@@ -125,29 +126,32 @@ def ingest_documents(db: sqlite_utils.Database, docs: Iterable[dict], batch_size
             chunk = ids[start:start + 900]
             marks = ",".join("?" for _ in chunk)
             for row in db.conn.execute(
-                    f"SELECT id, content_hash, version, title, text FROM documents WHERE id IN ({marks})", chunk):
+                    f"SELECT id, content_hash, version, title, text, retrieved_at FROM documents WHERE id IN ({marks})",
+                    chunk):
                 known[row[0]] = row
         versions = []
         for doc in batch:
             previous = known.get(doc["id"])
+            if previous is not None and previous[5] is None:
+                previous = previous[:5] + ("",)
             seen = doc.get("retrieved_at") or doc.get("published") or ""
             if previous is None:
-                counts["new"] += 1
-                versions.append((f"{doc['id']}@{doc['content_hash'][:16]}", doc["id"], 1, doc["content_hash"], seen,
-                                 None, None, None))
+                counts["new"] += 1  # its only content is the documents row; versions start when it changes
             elif previous[1] != doc["content_hash"]:
                 counts["changed"] += 1
                 diff = "\n".join(difflib.unified_diff(
                     (previous[4] or "").splitlines(), (doc.get("text") or "").splitlines(),
                     "previous", "current", lineterm="", n=1))
-                # keep the superseded text with the version it belonged to
+                # the superseded content keeps its own row (written now if it was the first version)
+                versions.append((f"{doc['id']}@{previous[1][:16]}", doc["id"], previous[2], previous[1],
+                                 previous[5], previous[3], previous[4], None))
                 db.conn.execute("UPDATE document_versions SET title = ?, text = ? WHERE document_id = ? "
                                 "AND content_hash = ?", (previous[3], previous[4], doc["id"], previous[1]))
                 versions.append((f"{doc['id']}@{doc['content_hash'][:16]}", doc["id"], previous[2] + 1,
                                  doc["content_hash"], seen, None, None, diff))
             else:
                 counts["unchanged"] += 1
-        db.conn.executemany(_UPSERT_DOC, [_doc_row(d) for d in batch])
+        db.conn.executemany(_UPSERT_DOC, list(map(_doc_row, batch)))
         db.conn.executemany("INSERT OR IGNORE INTO document_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versions)
         batch.clear()
 

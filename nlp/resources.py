@@ -90,6 +90,7 @@ def issuer_from(title: str | None, text: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def canonical_organisation(name: str | None) -> str | None:
     """A department name as a source writes it, in its canonical form when known."""
     if not name:

@@ -1,0 +1,221 @@
+"""Each stage measured against its limit, both sides in the same run on the same input."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import spacy
+import sqlite_utils
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ["uk_written_questions", "uk_written_statements", "uk_hansard", "govuk", "us_federal_register", "news_feeds"]
+
+
+def _profile(fn, top: int = 8) -> list[str]:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    lines = [l.strip() for l in out.getvalue().splitlines() if l.strip() and l.strip()[0].isdigit()]
+    return lines[:top]
+
+
+# -- extraction ---------------------------------------------------------------
+
+def nlp_vs_tokenizer(docs: list[dict], profile: bool = True) -> dict:
+    from nlp.extract import extract_records
+    from nlp.pipeline import build_nlp
+
+    texts = [f"{d['title']}\n\n{d['text']}" for d in docs]
+    records = [{k: d[k] for k in ("id", "title", "text", "published", "kind", "jurisdiction")} for d in docs]
+    blank, nlp = spacy.blank("en"), build_nlp()
+    list(blank.tokenizer.pipe(texts[:200]))  # warm both the same way
+    list(extract_records(nlp, records[:200]))
+    start = time.perf_counter()
+    words = sum(len(doc) for doc in blank.tokenizer.pipe(texts, batch_size=256))
+    tokenizer_s = time.perf_counter() - start
+    start = time.perf_counter()
+    actions = sum(len(r["actions"]) for r in extract_records(nlp, records, batch_size=64))
+    extract_s = time.perf_counter() - start
+    result = {"documents": len(docs), "words": words, "tokenizer_words_per_s": round(words / tokenizer_s),
+              "extract_words_per_s": round(words / extract_s), "actions": actions,
+              "ratio": round(tokenizer_s / extract_s, 4)}
+    if profile and result["ratio"] < 1 / 3:
+        subset = records[: min(2000, len(records))]
+        result["profile"] = _profile(lambda: list(extract_records(nlp, subset)))
+    return result
+
+
+# -- ingest -------------------------------------------------------------------
+
+def _fresh(path: Path) -> sqlite_utils.Database:
+    from db import schema
+
+    if path.exists():
+        path.unlink()
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.execute("PRAGMA synchronous = OFF")
+    schema.migrate(db)
+    return db
+
+
+def ingest_vs_raw(docs: list[dict], workdir: Path) -> dict:
+    from db import ingest
+
+    rows = [ingest._doc_row(d) for d in docs]  # the raw side gets its rows ready-made
+    marks = ", ".join("?" for _ in ingest.DOC_COLUMNS)
+    raw_times, our_times = [], []
+    for _ in range(2):  # alternate, keep the best of each: the page cache favours whoever runs second
+        raw_db = _fresh(workdir / "raw.db")
+        start = time.perf_counter()
+        with raw_db.conn:
+            raw_db.conn.executemany(f"INSERT INTO documents ({', '.join(ingest.DOC_COLUMNS)}) VALUES ({marks})", rows)
+        raw_times.append(time.perf_counter() - start)
+        raw_db.close()
+        (workdir / "raw.db").unlink()
+        ours_db = _fresh(workdir / "ours.db")
+        start = time.perf_counter()
+        with ours_db.conn:
+            counts = ingest.ingest_documents(ours_db, docs)
+        our_times.append(time.perf_counter() - start)
+        ours_db.close()
+    raw_s, ours_s = min(raw_times), min(our_times)
+    return {"documents": len(docs), "raw_s": round(raw_s, 3), "ours_s": round(ours_s, 3),
+            "ratio": round(ours_s / raw_s, 3), "counts": counts}
+
+
+# -- search -------------------------------------------------------------------
+
+QUERIES = ['"Hikvision"', '"Dahua"', '"cease" "deployment"', '"sensitive sites"', '"procurement"',
+           '"National Intelligence Law"', '"Hikvision" OR "Dahua"', '"surveillance" NOT "Dahua"', '"security" "cameras"',
+           '"guidance"', '"Entity List"', '"Covered List"', '"withheld"', '"Huawei"', '"review"', '"remove"',
+           '"Axis Communications"', '"Scottish Government"', '"equipment authorization"', '"Uniview"']
+SEARCH_SQL = ("select d.id, d.title, d.published from documents d where d.rowid in "
+              "(select rowid from documents_fts where documents_fts match :q order by rowid desc limit 20) "
+              "order by d.rowid desc")
+
+
+def _percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {"p50_ms": round(statistics.median(ordered) * 1000, 2),
+            "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 2),
+            "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))] * 1000, 2)}
+
+
+def search(db_path: Path, rounds: int = 5) -> dict:
+    """The same FTS5 query through Datasette over HTTP and on a raw connection."""
+    from db.cli import datasette_args
+    from tests.conftest import free_port, wait_until_responds
+
+    db = sqlite_utils.Database(db_path)
+    db["documents"].rebuild_fts()
+    db.execute("VACUUM")
+    db.close()
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    raw = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            start = time.perf_counter()
+            conn.execute(SEARCH_SQL, {"q": q}).fetchall()
+            raw.append(time.perf_counter() - start)
+    port = free_port()
+    name = db_path.stem
+    server = subprocess.Popen(datasette_args(str(db_path), "127.0.0.1", port, immutable=True), cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_responds(f"http://127.0.0.1:{port}/-/versions.json", timeout=120)
+        http = []
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            client.get(f"/{name}.json", params={"sql": SEARCH_SQL, "q": QUERIES[0], "_shape": "array"})
+            for _ in range(rounds):
+                for q in QUERIES:
+                    start = time.perf_counter()
+                    response = client.get(f"/{name}.json", params={"sql": SEARCH_SQL, "q": q, "_shape": "array"})
+                    http.append(time.perf_counter() - start)
+                    response.raise_for_status()
+    finally:
+        server.terminate()
+        server.wait(10)
+    raw_p, http_p = _percentiles(raw), _percentiles(http)
+    return {"queries": len(raw), "raw": raw_p, "datasette_http": http_p,
+            "ratio_p95": round(http_p["p95_ms"] / max(raw_p["p95_ms"], 0.01), 2)}
+
+
+# -- the recordings, end to end --------------------------------------------------
+
+def _run(args: list[str], cwd: Path = ROOT) -> dict:
+    start = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    _, status, usage = os.wait4(process.pid, 0)
+    stderr = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {stderr[-2000:]}")
+    return {"seconds": round(time.perf_counter() - start, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+
+
+def end_to_end(workdir: Path) -> dict:
+    crawl, db_path = workdir / "crawl", workdir / "tracker.db"
+    stages = {"crawl": _run([sys.executable, "-m", "crawlers", "crawl", "--out", str(crawl),
+                             "--archive", str(workdir / "raw")])}
+    documents = workdir / "documents.jsonl"
+    documents.write_text("".join((crawl / f"{s}.jsonl").read_text() for s in SOURCES))
+    stages["extract"] = _run([sys.executable, "-m", "nlp", "extract", str(documents), "-o",
+                              str(workdir / "extracted.jsonl")])
+    stages["db"] = _run([sys.executable, "-m", "db", "build", "--crawl", str(crawl), "--extracted",
+                         str(workdir / "extracted.jsonl"), "--out", str(db_path)])
+    return {"stages": stages, "total_seconds": round(sum(s["seconds"] for s in stages.values()), 2),
+            "documents": documents}
+
+
+def recrawl(workdir: Path) -> dict:
+    """Two crawls of unchanged sources through the HTTP cache against the replay server in ETag mode.
+
+    Requests and body bytes are counted where they arrive: at the server."""
+    from crawlers.replay import serve
+
+    server = serve(etag=True)
+    runs = []
+    try:
+        for n in (1, 2):
+            out = workdir / f"recrawl-{n}"
+            _run([sys.executable, "-m", "crawlers", "crawl", "--out", str(out), "--archive", str(workdir / "raw"),
+                  "--replay-url", server.url, "-s", "HTTPCACHE_ENABLED=True",
+                  "-s", "HTTPCACHE_POLICY=scrapy.extensions.httpcache.RFC2616Policy",
+                  "-s", f"HTTPCACHE_DIR={workdir / 'httpcache'}"])
+            served = server.log[sum(r["requests"] for r in runs):]
+            runs.append({"requests": len(served), "bytes": sum(e["bytes"] for e in served),
+                         "not_modified": sum(1 for e in served if e["status"] == 304)})
+        statuses = [entry["status"] for entry in server.log]
+    finally:
+        server.stop()
+    db_path = workdir / "recrawl.db"
+    from db.build import build
+
+    build(workdir / "recrawl-1", None, db_path)
+    before = sqlite_utils.Database(db_path)
+    counts = {t: before[t].count for t in ("documents", "document_versions")}
+    before.close()
+    build(workdir / "recrawl-2", None, db_path)
+    after = sqlite_utils.Database(db_path)
+    new_rows = sum(after[t].count - counts[t] for t in counts)
+    after.close()
+    return {"first": runs[0], "second": runs[1], "not_modified_304": statuses.count(304),
+            "bytes_ratio": round(runs[1]["bytes"] / max(1, runs[0]["bytes"]), 4),
+            "requests_ratio": round(runs[1]["requests"] / max(1, runs[0]["requests"]), 4), "new_rows": new_rows}
