@@ -42,10 +42,14 @@ def list_sources():
 @click.option("--strict", is_flag=True, help="Exit 1 if any document fails validation.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting (repeatable).")
+@click.option("--redis", "redis_url", default="", help="Join a distributed crawl: the shared Redis (redis://host:port/db).")
+@click.option("--run-id", default="default", show_default=True, help="With --redis: the crawl all workers share.")
+@click.option("--worker", default="", help="With --redis: this worker's name (default host-pid).")
 @click.option("-a", "spider_args", multiple=True, metavar="NAME=VALUE",
               help="Pass an argument to the spiders (e.g. -a feeds=URL,URL for news_feeds).")
 @click.option("--log-level", default="WARNING", show_default=True)
-def crawl(names, live, out_dir, archive_dir, replay_url, strict, overrides, spider_args, log_level):
+def crawl(names, live, out_dir, archive_dir, replay_url, strict, overrides, redis_url, run_id, worker, spider_args,
+          log_level):
     module = "crawlers.settings.live" if live else "crawlers.settings.replay"
     os.environ["SCRAPY_SETTINGS_MODULE"] = module
     from scrapy.crawler import CrawlerProcess
@@ -58,6 +62,11 @@ def crawl(names, live, out_dir, archive_dir, replay_url, strict, overrides, spid
     settings.set("VALIDATION_STRICT", strict)
     if replay_url:
         settings.set("REPLAY_URL", replay_url)
+    if redis_url:
+        from .distributed import settings_for
+
+        for key, value in settings_for(redis_url, run_id, worker or None).items():
+            settings.set(key, value)
     for item in overrides:
         key, _, value = item.partition("=")
         settings.set(key, value)

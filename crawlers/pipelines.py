@@ -94,6 +94,7 @@ class ExportJsonLines:
 
     def process_item(self, item: Document, spider=None):
         self.handle.write(json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        self.handle.flush()  # a worker killed mid-crawl leaves every finished item on disk
         return item
 
     def close_spider(self, spider=None):

@@ -85,6 +85,7 @@ class Faults:
     retry_after: str = "1"  # seconds, or an HTTP date
     error_rate: float = 0.0  # share of requests answered 503
     drop_rate: float = 0.0  # share of requests whose connection is dropped
+    delay: float = 0.0  # seconds before every answer (a slow service)
     seed: int = 0
 
 
@@ -164,6 +165,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 - http.server's naming
         url = original_address(self.path)
+        if self.server.faults.delay:
+            time.sleep(self.server.faults.delay)
         outcome, entry = self.server.decide(self.command, url)
         self._current = self._record(url, outcome if outcome != "entry" else (entry or {}).get("status", 404))
         if outcome == "drop":

@@ -69,6 +69,7 @@ class CrawlRecorder:
             "items": stats.get("item_scraped_count", 0),
             "dropped": len(self.dropped), "failures": len(failures),
             "retries": stats.get("retry/count", 0) + stats.get("retry_after/count", 0),
+            "reclaimed": stats.get("distributed/reclaimed", 0),
             "errors": dict(errors),
         }
         self.out_dir.mkdir(parents=True, exist_ok=True)

@@ -86,7 +86,19 @@ def datasette_args(path: str, host: str, port: int, immutable: bool = False) -> 
             "-h", host, "-p", str(port)]
     for key, value in settings.items():
         args += ["--setting", key, str(value).lower() if isinstance(value, bool) else str(value)]
+    counts = Path(path).parent / "inspect.json"
+    if immutable and counts.exists():  # a staged release: counts precomputed by `python -m db stage`
+        args += ["--inspect-file", str(counts)]
     return [a for a in args if a]
+
+
+@cli.command(help="Stage a built database as an immutable release for read-only replicas.")
+@click.option("--db", "path", default="data/tracker.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--releases", default="releases", show_default=True, type=click.Path(file_okay=False))
+def stage(path, releases):
+    from .release import stage as run_stage
+
+    click.echo(run_stage(Path(path), Path(releases)))
 
 
 @cli.command(help="Serve the database with Datasette and the site/ configuration (127.0.0.1 only by default).")

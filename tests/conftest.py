@@ -230,3 +230,23 @@ def artifacts() -> Path:
 
 def jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+
+
+FIGURES: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def figures() -> dict:
+    """Reliability figures a test reports; written to RELIABILITY.md when the whole suite ran."""
+    return FIGURES
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not FIGURES:
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "reliability.json").write_text(json.dumps(FIGURES, indent=1, sort_keys=True, default=str))
+    if exitstatus == 0 and len(FIGURES) >= 8:  # only a full, green run rewrites the committed table
+        from tests.reliability_report import write
+
+        write(FIGURES, ROOT / "RELIABILITY.md")

@@ -30,8 +30,8 @@ class GovukSpider(PolicySpider):
     @parses_json
     def parse(self, response, page, params):
         results = page.get("results") or []
-        for result in self.each_record(response, results, lambda r: (r["link"], r)):
-            yield self._content_request(result[0], self._from_search(result[1], response))
+        yield from self.each_record(response, results,
+                                    lambda r: self._content_request(_path(r["link"]), self._from_search(r, response)))
         start, count, total = int(params["start"]), int(params["count"]), page.get("total")
         if results and not (isinstance(total, int) and start + count >= total) and start // count < MAX_PAGES:
             following = dict(params, start=start + count)
@@ -42,12 +42,13 @@ class GovukSpider(PolicySpider):
         if feed.outcome == "failed":
             self.record_failure(response.url, response.status, f"malformed feed: {feed.error}")
             return
-        for entry in feed.entries:
-            link = entry.get("link") or ""
-            path = urlsplit(link).path
-            if not path.startswith("/"):
-                continue
-            yield self._content_request(path, self._from_entry(entry, path, response))
+        yield from self.each_record(response, list(feed.entries), lambda e: self._from_feed_entry(e, response))
+
+    def _from_feed_entry(self, entry, response):
+        path = urlsplit(entry.get("link") or "").path
+        if not path.startswith("/"):
+            return None
+        return self._content_request(path, self._from_entry(entry, path, response))
 
     def _content_request(self, path: str, fallback):
         return self.api_request(f"/api/content{path}", callback=self.parse_content,
@@ -76,10 +77,11 @@ class GovukSpider(PolicySpider):
         )
 
     def _from_search(self, r: dict, response):
-        orgs = [o["title"] for o in r.get("organisations") or [] if isinstance(o, dict) and o.get("title")]
+        orgs = [o["title"] for o in _list(r.get("organisations")) if isinstance(o, dict) and o.get("title")]
+        link = _path(r["link"])
         return self.document(
-            r["link"], response=response, url=f"https://www.gov.uk{r['link']}",
-            title=r.get("title") or r["link"], text=r.get("description") or "",
+            link, response=response, url=f"https://www.gov.uk{link}",
+            title=r.get("title") or link, text=r.get("description") or "",
             summary=r.get("description") or None,
             published=self.date(r.get("public_timestamp"), "public_timestamp", response.url),
             published_raw=r.get("public_timestamp"),
@@ -98,3 +100,14 @@ class GovukSpider(PolicySpider):
             published_raw=entry.get("updated"),
             extra={"from": "atom"},
         )
+
+
+def _path(link) -> str:
+    """A GOV.UK path ('/government/...'); anything else is a drifted record."""
+    if not isinstance(link, str) or not link.startswith("/"):
+        raise ValueError(f"not a GOV.UK path: {link!r}")
+    return link
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []

@@ -35,6 +35,6 @@ def member(record: dict | None, role: str) -> dict | None:
 
 def public_url(kind: str, day: str | None, uin: str | None) -> str | None:
     """The page a reader opens on questions-statements.parliament.uk, when we know it."""
-    if day and uin:
+    if isinstance(day, str) and isinstance(uin, str) and day and uin:
         return f"https://questions-statements.parliament.uk/{kind}/detail/{day[:10]}/{uin}"
     return None

@@ -25,13 +25,15 @@ class UkWrittenQuestionsSpider(SkipTakePaging, PolicySpider):
 
     @parses_json
     def parse(self, response, page, params):
-        for value in self.each_record(response, page.get("results"), lambda r: r["value"]):
-            summary = self._document(value, response, truncated=True)
-            yield self.api_request(f"{PATH}/{value['id']}", {"expandMember": "true"},
-                                   callback=self.parse_question, meta={"fallback": summary})
+        yield from self.each_record(response, page.get("results"), lambda r: self._detail_request(r["value"], response))
         following = self.next_page(response, page, params, PATH, self.parse)
         if following:
             yield following
+
+    def _detail_request(self, value: dict, response):
+        summary = self._document(value, response, truncated=True)  # kept if the detail cannot be had
+        return self.api_request(f"{PATH}/{int(value['id'])}", {"expandMember": "true"},
+                                callback=self.parse_question, meta={"fallback": summary})
 
     @parses_json
     def parse_question(self, response, record):

@@ -23,17 +23,19 @@ class UkWrittenStatementsSpider(SkipTakePaging, PolicySpider):
 
     @parses_json
     def parse(self, response, page, params):
-        for value in self.each_record(response, page.get("results"), lambda r: r["value"]):
-            summary = self._document(value, response)
-            day, uin = (value.get("dateMade") or "")[:10], value.get("uin")
-            if day and uin:
-                yield self.api_request(f"{PATH}/{day}/{uin}", {"expandMember": "true"},
-                                       callback=self.parse_statement, meta={"fallback": summary})
-            else:
-                yield summary
+        yield from self.each_record(response, page.get("results"), lambda r: self._detail_request(r["value"], response))
         following = self.next_page(response, page, params, PATH, self.parse)
         if following:
             yield following
+
+    def _detail_request(self, value: dict, response):
+        """The detail call for the full text, keeping the list record in case it fails."""
+        summary = self._document(value, response)
+        day, uin = str(value.get("dateMade") or "")[:10], value.get("uin")
+        if day and isinstance(uin, str) and uin:
+            return self.api_request(f"{PATH}/{day}/{uin}", {"expandMember": "true"},
+                                    callback=self.parse_statement, meta={"fallback": summary})
+        return summary
 
     @parses_json
     def parse_statement(self, response, record):

@@ -37,9 +37,13 @@ def test_every_recorded_item_arrives_exactly_once(faulty_crawl):
         assert set(got) == expected, f"{name}: {expected ^ set(got)}"
 
 
-def test_faults_were_really_injected_and_survived(faulty_crawl):
-    _, log, _ = faulty_crawl
+def test_faults_were_really_injected_and_survived(faulty_crawl, figures):
+    crawl, log, clean = faulty_crawl
     statuses = [entry["status"] for entry in log]
+    expected = {d["id"] for name in SOURCES for d in jsonl(clean / f"{name}.jsonl")}
+    got = {d["id"] for name in SOURCES for d in jsonl(crawl / f"{name}.jsonl")}
+    figures["faults"] = {"requests": len(log), "429_retry_after": statuses.count("429"), "503": statuses.count("503"),
+                         "dropped_connections": statuses.count("drop"), "items_lost": len(expected - got)}
     assert statuses.count("429") >= 10 and statuses.count("503") >= 3 and statuses.count("drop") >= 1
 
 

@@ -23,8 +23,11 @@ NOW = datetime(2025, 11, 28, tzinfo=timezone.utc)
     ("", None), (None, None), ("soon", None),
     ("Thu, 01 Jun 23 00:00:00 GMT", None),                        # two-digit year: not guessed
 ])
-def test_source_dates(raw, expected):
+def test_source_dates(raw, expected, figures):
     assert source_date(raw, now=NOW) == expected
+    dates = figures.setdefault("dates", {"cases": 0, "null_with_raw_kept": 0})
+    dates["cases"] += 1
+    dates["null_with_raw_kept"] += expected is None
 
 
 def test_no_timezone_means_utc():

@@ -20,7 +20,7 @@ def sha(path):
 
 
 @pytest.mark.parametrize("point", ["copied", "mid-ingest", "mid-fts", "before-swap"])
-def test_a_crash_at_any_point_leaves_the_live_database_intact(built, tmp_path, point):
+def test_a_crash_at_any_point_leaves_the_live_database_intact(built, tmp_path, point, figures):
     live = tmp_path / "tracker.db"
     shutil.copyfile(built["db"], live)
     before = sha(live)
@@ -32,6 +32,8 @@ def test_a_crash_at_any_point_leaves_the_live_database_intact(built, tmp_path, p
     assert sqlite3.connect(live).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert not any(p.name.startswith("tracker.db-") for p in tmp_path.iterdir())  # no journal beside the live file
     build(built["crawl"], built["extracted"], live)  # the next build succeeds
+    crash = figures.setdefault("crash_points", {"points": 0, "live_db_changed": 0, "integrity": "ok"})
+    crash["points"] += 1
 
 
 def test_a_truncated_or_corrupt_file_is_refused(built, tmp_path):

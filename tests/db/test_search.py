@@ -17,8 +17,10 @@ def conn(built):
 
 
 @pytest.mark.parametrize("text", TORTURE)
-def test_torture_strings_never_raise(conn, text):
+def test_torture_strings_never_raise(conn, text, figures):
     assert isinstance(timeline(conn, text), list)
+    torture = figures.setdefault("search_torture", {"strings": 0, "errors": 0, "random_unicode_examples": 300})
+    torture["strings"] += 1
 
 
 @settings(max_examples=300, deadline=None)

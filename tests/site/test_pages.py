@@ -81,13 +81,15 @@ def test_canned_queries_and_exports(ds_server):
     "pragma writable_schema=1", "select load_extension('x')", "attach database '/tmp/x.db' as x",
     "update documents set title = 'x'",
 ])
-def test_no_write_gets_through(ds_server, built, sql):
+def test_no_write_gets_through(ds_server, built, sql, figures):
     import hashlib
 
     before = hashlib.sha256(built["db"].read_bytes()).hexdigest()
     r = httpx.get(ds_server.url + "/tracker.json", params={"sql": sql})
     assert r.status_code in (400, 403)
     assert hashlib.sha256(built["db"].read_bytes()).hexdigest() == before
+    hostile = figures.setdefault("hostile_sql", {"queries": 0, "writes_succeeded": 0, "db_hash_changes": 0})
+    hostile["queries"] += 1
 
 
 def test_huge_allocations_are_refused(ds_server):
