@@ -38,6 +38,8 @@ def list_sources():
 @click.option("--out", "out_dir", default="build/crawl", show_default=True, help="Output folder.")
 @click.option("--archive", "archive_dir", default="data/raw", show_default=True,
               help="Folder for the compressed raw responses.")
+@click.option("--state", "state_file", default="data/crawl-state.json", show_default=True,
+              help="Where the last clean run per source is kept (incremental live crawls start there).")
 @click.option("--replay-url", default="", help="A running replay server (default: start one).")
 @click.option("--strict", is_flag=True, help="Exit 1 if any document fails validation.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
@@ -48,7 +50,7 @@ def list_sources():
 @click.option("-a", "spider_args", multiple=True, metavar="NAME=VALUE",
               help="Pass an argument to the spiders (e.g. -a feeds=URL,URL for news_feeds).")
 @click.option("--log-level", default="WARNING", show_default=True)
-def crawl(names, live, out_dir, archive_dir, replay_url, strict, overrides, redis_url, run_id, worker, spider_args,
+def crawl(names, live, out_dir, archive_dir, state_file, replay_url, strict, overrides, redis_url, run_id, worker, spider_args,
           log_level):
     module = "crawlers.settings.live" if live else "crawlers.settings.replay"
     os.environ["SCRAPY_SETTINGS_MODULE"] = module
@@ -58,6 +60,7 @@ def crawl(names, live, out_dir, archive_dir, replay_url, strict, overrides, redi
     settings = get_project_settings()
     settings.set("CRAWL_OUTPUT_DIR", out_dir)
     settings.set("RAW_ARCHIVE_DIR", archive_dir)
+    settings.set("CRAWL_STATE_FILE", state_file)
     settings.set("LOG_LEVEL", log_level)
     settings.set("VALIDATION_STRICT", strict)
     if replay_url:

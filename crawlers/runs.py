@@ -76,6 +76,18 @@ class CrawlRecorder:
         (self.out_dir / f"{spider.name}.run.json").write_text(json.dumps(record, indent=1, sort_keys=True))
         _write_jsonl(self.out_dir / f"{spider.name}.failures.jsonl", failures)
         _write_jsonl(self.out_dir / f"{spider.name}.dropped.jsonl", self.dropped)
+        if reason == "finished" and not failures:
+            self._remember_success(spider.name)
+
+    def _remember_success(self, name: str) -> None:
+        """The start of the last clean run per source: where an incremental crawl starts next time."""
+        path = Path(self.crawler.settings.get("CRAWL_STATE_FILE"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = json.loads(path.read_text() or "{}") if path.exists() else {}
+        state[name] = {"last_success": self.started}
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
+        tmp.replace(path)
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:

@@ -144,7 +144,7 @@ def build_pipeline(workdir: Path, extra_crawl_args: tuple = ()) -> dict[str, Pat
     """The whole chain as make build runs it: replay crawl -> extract -> db build."""
     crawl_dir, db_path = workdir / "crawl", workdir / "tracker.db"
     run([sys.executable, "-m", "crawlers", "crawl", "--out", str(crawl_dir), "--archive", str(workdir / "raw"),
-         "--strict", *extra_crawl_args])
+         "--state", str(workdir / "state.json"), "--strict", *extra_crawl_args])
     documents = workdir / "documents.jsonl"
     with open(documents, "w") as out:
         for name in SOURCES:
