@@ -31,6 +31,13 @@ from scrapy_redis.scheduler import Scheduler
 logger = logging.getLogger(__name__)
 
 
+_SEEN_AND_PUSH = """
+local added = redis.call('SADD', KEYS[1], ARGV[1])
+if added == 1 then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) end
+return added
+"""
+
+
 def settings_for(redis_url: str, run_id: str, worker: str | None = None) -> dict:
     """The settings that turn any crawl into one worker of a distributed crawl."""
     return {
@@ -68,6 +75,22 @@ class ReliableScheduler(Scheduler):
     def open(self, spider):
         super().open(spider)
         self.keys = _keys(self.crawler.settings, spider.name)
+        self._seen_and_push = self.server.register_script(_SEEN_AND_PUSH)
+
+    def enqueue_request(self, request):
+        """Mark seen and queue in one atomic step: scrapy-redis does it in two, and a worker
+        killed between them leaves a request marked seen that no queue holds."""
+        if request.dont_filter:
+            return super().enqueue_request(request)
+        added = self._seen_and_push(keys=[self.df.key, self.queue.key],
+                                    args=[self.df.request_fingerprint(request), -request.priority,
+                                          self.queue._encode_request(request)])
+        if not added:
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        return True
 
     def next_request(self):
         request = super().next_request()
@@ -89,9 +112,11 @@ class ReliableScheduler(Scheduler):
             owner, _, encoded = value.partition(b"\n")
             if owner.decode() == self.worker or self.server.exists(self.keys["heartbeat"] % owner.decode()):
                 continue
-            if self.server.hdel(self.keys["inflight"], field):  # only one worker wins the hdel
-                self.queue.push(self.queue._decode_request(encoded))
-                returned += 1
+            # push first, then delete: a worker killed in between leaves a duplicate (ingest
+            # dedupes by id), never a lost request
+            self.queue.push(self.queue._decode_request(encoded))
+            self.server.hdel(self.keys["inflight"], field)
+            returned += 1
         if returned:
             logger.warning("reclaimed %d request(s) from stopped workers", returned)
             self.stats.inc_value("distributed/reclaimed", returned)
