@@ -10,7 +10,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
-from .search import count_sql, parse_query, timeline_query
+from .search import count_sql, monthly_sql, parse_query, timeline_query
 
 PAGE_SIZE = 25
 TIMELINE_FILTERS = ("q", "vendor", "actor", "action", "jurisdiction", "kind", "from", "to")
@@ -55,26 +55,17 @@ def timeline(conn: sqlite3.Connection, filters: dict, page: int = 1, page_size: 
     rows = _rows(conn, sql, params)
     for row in rows:
         row["vendor_list"] = _targets(row)
-        row["actor_slug"] = _actor_slug(conn, row)
     total = conn.execute(count_sql(sql), params).fetchone()[0]
-    all_sql, all_params = timeline_query(query, 100000, 0, extra)
-    months = monthly_counts(_rows(conn, all_sql, all_params))
+    months = monthly_counts(conn.execute(monthly_sql(sql), params).fetchall())
     return {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // page_size)),
             "months": months, "query": query}
 
 
-def _actor_slug(conn, row) -> str | None:
-    hit = conn.execute("SELECT e.slug FROM actions a JOIN entities e ON e.id = a.actor_entity_id WHERE a.id = ?",
-                       (row["action_id"],)).fetchone()
-    return hit[0] if hit else None
-
-
-def monthly_counts(rows: list[dict]) -> list[dict]:
-    """[{month, counts: {type: n}}] in month order, for the chart."""
+def monthly_counts(counts) -> list[dict]:
+    """(month, type, n) rows -> [{month, counts: {type: n}}] for every month in the range, for the chart."""
     months: dict[str, Counter] = defaultdict(Counter)
-    for row in rows:
-        if row.get("date") and len(row["date"]) >= 7:
-            months[row["date"][:7]][row["type"]] += 1
+    for month, kind, n in counts:
+        months[month][kind] += n
     if not months:
         return []
     first, last = min(months), max(months)

@@ -70,12 +70,13 @@ def parse_query(text: str | None) -> Query:
 
 
 TIMELINE_SQL = """
-SELECT a.id AS action_id, a.date, a.type, t.label AS action, a.actor, a.evidence, a.confidence,
+SELECT a.id AS action_id, a.date, a.type, t.label AS action, a.actor, ae.slug AS actor_slug, a.evidence, a.confidence,
   d.id AS document_id, d.title, d.url, d.source, d.kind, d.jurisdiction,
   COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN '*' ELSE e.slug || '|' || e.name END, ';')
             FROM action_targets x LEFT JOIN entities e ON e.id = x.target WHERE x.action_id = a.id), '') AS targets
   {snippet}
 FROM actions a JOIN documents d ON d.id = a.document_id JOIN action_types t ON t.id = a.type
+LEFT JOIN entities ae ON ae.id = a.actor_entity_id
 {join}
 WHERE 1 = 1 {where}
 ORDER BY a.date DESC, a.id
@@ -139,3 +140,10 @@ def count_sql(sql: str) -> str:
     """The same timeline query counting rows instead of listing them."""
     inner = sql.rsplit("ORDER BY", 1)[0]
     return f"SELECT COUNT(*) FROM ({inner})"
+
+
+def monthly_sql(sql: str) -> str:
+    """The same timeline query as counts per month and type (for the chart)."""
+    inner = sql.rsplit("ORDER BY", 1)[0]
+    return (f"SELECT substr(date, 1, 7) AS month, type, COUNT(*) AS n FROM ({inner}) "
+            "WHERE length(date) >= 7 GROUP BY 1, 2")
