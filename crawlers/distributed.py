@@ -4,11 +4,14 @@ scrapy-redis shares the request queue and the duplicate filter; what it does
 not do is give back the requests a worker had taken when that worker dies.
 This module adds exactly that, on the same Redis:
 
-- ``ReliableScheduler`` records every request it hands out in a per-spider
-  ``inflight`` hash (owner, encoded request) and, when its own queue runs dry,
-  puts back the requests of workers whose heartbeat key has expired;
-- ``InFlightMiddleware`` clears a request from ``inflight`` once its callback's
-  output has been consumed (items written, new requests queued);
+- ``ReliableScheduler`` moves each request it takes from the shared queue into
+  a per-spider ``inflight`` hash (owner, score, encoded request) in one Lua
+  step, so no instant exists where a request is in neither; it clears the
+  entry once the response (or the failure) has been fully scraped: callback or
+  errback output consumed, every item through the pipelines, every new request
+  queued. A retry or redirect made by a downloader middleware replaces its
+  request's entry in the same step that queues it. When its own queue runs dry
+  it puts back the requests of workers whose heartbeat key has expired.
 - ``DistributedCoordination`` keeps the worker's heartbeat alive and keeps an
   idle worker open while any worker still has requests in flight.
 
@@ -18,23 +21,45 @@ upserts by the document's id, so every document lands exactly once.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import socket
-import time
 
-from scrapy import Request, signals
+from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
-from scrapy.utils.request import fingerprint
 from scrapy_redis.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
 
+# KEYS: dupefilter, queue, inflight.  ARGV: fingerprint ('' when the request is not
+# filtered), score, encoded request, in-flight id this request replaces ('' if none).
+_ENQUEUE = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+if ARGV[4] ~= '' then redis.call('HDEL', KEYS[3], ARGV[4]) end
+return 1
+"""
 
-_SEEN_AND_PUSH = """
-local added = redis.call('SADD', KEYS[1], ARGV[1])
-if added == 1 then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) end
-return added
+# KEYS: queue, inflight.  ARGV: owner.  Returns {id, encoded request} or nil.
+_TAKE = r"""
+local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #top == 0 then return nil end
+redis.call('ZREM', KEYS[1], top[1])
+local id = redis.sha1hex(top[1])
+redis.call('HSET', KEYS[2], id, ARGV[1] .. '\n' .. top[2] .. '\n' .. top[1])
+return {id, top[1]}
+"""
+
+# KEYS: queue, inflight.  ARGV: id, the entry as read.  Puts it back only if nobody did already.
+_GIVE_BACK = r"""
+local entry = redis.call('HGET', KEYS[2], ARGV[1])
+if entry ~= ARGV[2] then return 0 end
+local owner_end = string.find(entry, '\n', 1, true)
+local score_end = string.find(entry, '\n', owner_end + 1, true)
+redis.call('ZADD', KEYS[1], string.sub(entry, owner_end + 1, score_end - 1), string.sub(entry, score_end + 1))
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
 """
 
 
@@ -51,7 +76,6 @@ def settings_for(redis_url: str, run_id: str, worker: str | None = None) -> dict
         "DISTRIBUTED_RUN_ID": run_id,
         "DISTRIBUTED_WORKER": worker or f"{socket.gethostname()}-{os.getpid()}",
         "DISTRIBUTED_HEARTBEAT_TTL": 3,
-        "SPIDER_MIDDLEWARES": {"crawlers.distributed.InFlightMiddleware": 950},
         "EXTENSIONS": {"crawlers.runs.CrawlRecorder": 500, "crawlers.distributed.DistributedCoordination": 600},
     }
 
@@ -62,6 +86,11 @@ def _keys(settings, spider_name: str) -> dict:
     # one heartbeat per worker and spider: a worker runs several spiders, and one of them
     # finishing must not make the others' requests look abandoned
     return {"inflight": f"{base}:inflight", "heartbeat": f"{base}:worker:%s"}
+
+
+def inflight_id(encoded: bytes) -> str:
+    """The in-flight hash field of a queued request: the SHA-1 of its queue entry, as Lua computes it."""
+    return hashlib.sha1(encoded).hexdigest()
 
 
 class ReliableScheduler(Scheduler):
@@ -75,16 +104,44 @@ class ReliableScheduler(Scheduler):
     def open(self, spider):
         super().open(spider)
         self.keys = _keys(self.crawler.settings, spider.name)
-        self._seen_and_push = self.server.register_script(_SEEN_AND_PUSH)
+        self._enqueue = self.server.register_script(_ENQUEUE)
+        self._take = self.server.register_script(_TAKE)
+        self._give_back = self.server.register_script(_GIVE_BACK)
+        self.scraping: set[str] = set()  # in-flight ids whose response is being scraped now
+        self._clear_when_scraped(self.crawler.engine.scraper)
+
+    def _clear_when_scraped(self, scraper):
+        """Clear a request's in-flight entry when Scrapy has finished scraping its response or
+        failure. Scrapy has no signal for that moment, so wrap this engine's own
+        ``Scraper.enqueue_scrape``, whose Deferred fires exactly then (the engine calls it for
+        every response and every download failure)."""
+        original = scraper.enqueue_scrape
+
+        def enqueue_scrape(result, request):
+            key = request.meta.get("inflight_id")
+            if key:
+                self.scraping.add(key)
+
+            def done(outcome):
+                if key:
+                    self.scraping.discard(key)
+                    self.server.hdel(self.keys["inflight"], key)
+                return outcome
+
+            return original(result, request).addBoth(done)
+
+        scraper.enqueue_scrape = enqueue_scrape
 
     def enqueue_request(self, request):
-        """Mark seen and queue in one atomic step: scrapy-redis does it in two, and a worker
-        killed between them leaves a request marked seen that no queue holds."""
-        if request.dont_filter:
-            return super().enqueue_request(request)
-        added = self._seen_and_push(keys=[self.df.key, self.queue.key],
-                                    args=[self.df.request_fingerprint(request), -request.priority,
-                                          self.queue._encode_request(request)])
+        """Mark seen and queue in one atomic step (scrapy-redis does it in two, and a worker
+        killed between them leaves a request marked seen that no queue holds). A request a
+        downloader middleware made from one in flight (a retry, a redirect) takes over from it
+        in the same step; a request a callback yields while its parent is scraped does not."""
+        parent = request.meta.pop("inflight_id", None)
+        replaces = parent if parent and parent not in self.scraping else ""
+        fp = "" if request.dont_filter else self.df.request_fingerprint(request)
+        added = self._enqueue(keys=[self.df.key, self.queue.key, self.keys["inflight"]],
+                              args=[fp, -request.priority, self.queue._encode_request(request), replaces])
         if not added:
             self.df.log(request, self.spider)
             return False
@@ -93,30 +150,33 @@ class ReliableScheduler(Scheduler):
         return True
 
     def next_request(self):
-        request = super().next_request()
-        if request is None:
-            self.reclaim()
-            request = super().next_request()
+        request = self._take_one()
+        if request is None and self.reclaim():
+            request = self._take_one()
         if request is not None:
             ttl = self.crawler.settings.getint("DISTRIBUTED_HEARTBEAT_TTL", 3)
             self.server.set(self.keys["heartbeat"] % self.worker, b"busy", ex=ttl)  # working again
-            request.meta["inflight_id"] = fingerprint(request).hex()
-            self.server.hset(self.keys["inflight"], request.meta["inflight_id"],
-                             self.worker.encode() + b"\n" + self.queue._encode_request(request))
+            if self.stats:
+                self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        return request
+
+    def _take_one(self):
+        taken = self._take(keys=[self.queue.key, self.keys["inflight"]], args=[self.worker])
+        if not taken:
+            return None
+        key, encoded = taken
+        request = self.queue._decode_request(encoded)
+        request.meta["inflight_id"] = key.decode()
         return request
 
     def reclaim(self) -> int:
         """Put back the in-flight requests of workers whose heartbeat has stopped."""
         returned = 0
         for field, value in self.server.hgetall(self.keys["inflight"]).items():
-            owner, _, encoded = value.partition(b"\n")
-            if owner.decode() == self.worker or self.server.exists(self.keys["heartbeat"] % owner.decode()):
+            owner = value.partition(b"\n")[0].decode()
+            if owner == self.worker or self.server.exists(self.keys["heartbeat"] % owner):
                 continue
-            # push first, then delete: a worker killed in between leaves a duplicate (ingest
-            # dedupes by id), never a lost request
-            self.queue.push(self.queue._decode_request(encoded))
-            self.server.hdel(self.keys["inflight"], field)
-            returned += 1
+            returned += self._give_back(keys=[self.queue.key, self.keys["inflight"]], args=[field, value])
         if returned:
             logger.warning("reclaimed %d request(s) from stopped workers", returned)
             self.stats.inc_value("distributed/reclaimed", returned)
@@ -124,72 +184,6 @@ class ReliableScheduler(Scheduler):
 
     def _others_in_flight(self) -> bool:
         return self.server.hlen(self.keys["inflight"]) > 0
-
-
-class InFlightMiddleware:
-    """Clear a request from the in-flight hash once its callback's output is all out
-    and every item it yielded has left the item pipelines (written, or dropped with a
-    reason): a worker killed before that point leaves the request for another worker."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.pending: dict[str, list] = {}  # inflight id -> [items still in the pipelines, output finished]
-        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
-            crawler.signals.connect(self._item_left, signal=signal)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    @staticmethod
-    def _key(response):
-        return response.request.meta.get("inflight_id") if response is not None and response.request else None
-
-    def _clear(self, key):
-        scheduler = self.crawler.engine.scheduler
-        if key and hasattr(scheduler, "keys"):
-            scheduler.server.hdel(scheduler.keys["inflight"], key)
-
-    def _item_left(self, item, response, spider=None, **kwargs):
-        key = self._key(response)
-        state = self.pending.get(key)
-        if state is None:
-            return
-        state[0] -= 1
-        if state[0] <= 0 and state[1]:
-            del self.pending[key]
-            self._clear(key)
-
-    def _track(self, key, item):
-        if key and not isinstance(item, Request):
-            self.pending.setdefault(key, [0, False])[0] += 1
-
-    def _finish(self, response):
-        key = self._key(response)
-        if not key:
-            return
-        state = self.pending.setdefault(key, [0, False])
-        state[1] = True
-        if state[0] <= 0:
-            del self.pending[key]
-            self._clear(key)
-
-    async def process_spider_output_async(self, response, result, spider=None):
-        key = self._key(response)
-        async for item in result:
-            self._track(key, item)
-            yield item
-        self._finish(response)
-
-    def process_spider_output(self, response, result, spider=None):
-        key = self._key(response)
-        for item in result:
-            self._track(key, item)
-            yield item
-        self._finish(response)
-
-    def process_spider_exception(self, response, exception, spider=None):
-        self._finish(response)
 
 
 class DistributedCoordination:
