@@ -32,7 +32,7 @@ def parse_retry_after(value: bytes | str | None, now: float | None = None) -> fl
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # str.isdigit() also takes "²" and other Unicode digits
         return float(text)
     try:
         moment = parsedate_to_datetime(text)

@@ -11,9 +11,16 @@ One sentence at a time:
 3. Negation before the trigger ("has no plans to ban") drops it; "considering a
    ban" is a review; a call ("called for", "urged", "should" from anyone but a
    government) turns a ban, removal or sanction into call_for_ban.
-4. Actor: the first organisation, office, place, person or group named before
-   the trigger that is not the object of a preposition; else "by X" after it;
-   else the document's issuer (answering department, agency, speaker).
+4. Actor: in the nearest clause before the trigger that names one ("X ruled
+   that Y acted when it banned" -> Y), the first organisation, office, place,
+   person or group that is not the object of a preposition (across "the",
+   "its"...), not a modifier ("government-funded") and not part of a dateline;
+   an owner gives way to what it owns ("the UK Government's Foreign Affairs
+   Committee", "the US Federal Communications Commission"). A vendor acts only
+   in its own denial ("the company said..." -> the document's vendor), the
+   Chinese state never. A finite passive ("was blacklisted") skips the subject:
+   "by X" ("made by X" names a maker, not an agent), "in <country>", else the
+   document's issuer (answering department, agency, speaker).
 5. Targets: the vendors named in the sentence; ``*`` for a class
    ("companies subject to China's National Intelligence Law"); else the
    document's vendors.
@@ -35,8 +42,11 @@ QUESTION = re.compile(r"^\s*(to ask\b|asked\b)", re.I)
 NEGATION = {"not", "n't", "no", "never", "nor", "without", "neither", "against", "whether", "if", "unless"}
 NEGATION_PHRASES = re.compile(r"\b(no plans?|no intention|rather than|refus\w* to|declin\w* to|no longer considering|"
                               r"not (?:currently )?(?:considering|planning))\b", re.I)
-CONSIDER = re.compile(r"\b(consider\w*|look\w* at|looking into|explor\w*|weigh\w*|mull\w*|could|may|might)\s+(?:\w+\s+){0,3}$", re.I)
-STRONG_CALL = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|urg\w+|demand\w*|press(?:es|ed|ing)? (?:for|the)|"
+# "considering blacklisting", "looking at whether to ban", "may ban": not done yet, so a review; but
+# "equipment that may be added to the list" describes, and is nobody's action
+CONSIDER = re.compile(r"\b(consider\w*|look\w* at|looking into|explor\w*|weigh\w*|mull\w*)(?:\s+\w+){0,4}\s*$"
+                      r"|(?<!\bthat )(?<!\bwhich )\b(could|may|might)(?:\s+\w+){0,2}\s*$", re.I)
+STRONG_CALL = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|urg\w+|ask(?:s|ed|ing)? for|demand\w*|press(?:es|ed|ing)? (?:for|the)|"
                          r"push\w* for|campaign\w* for|lobb\w+|petition\w*|want\w* (?:\w+ ){0,4}to|recommend\w*|"
                          r"follow (?:the )?(?:us|lead|example|united states|america)|it is time)\b", re.I)
 WEAK_CALL = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\b", re.I)
@@ -48,6 +58,18 @@ PROCURE = re.compile(r"\b(procur\w+|purchas\w+|buy\w*|bought|contract\w*|tender\
 SECURITY_CONTEXT = re.compile(r"\b(security|surveillance|cameras?|cctv|equipment|suppliers?)\b", re.I)
 PREPOSITIONS = {"of", "from", "to", "with", "on", "in", "at", "for", "about", "against", "into", "onto", "than",
                 "between", "like", "including", "by", "under", "over", "via", "within", "across", "among"}
+BE = {"been", "being", "is", "are", "was", "were", "get", "got", "gets"}
+ADVERBS = {"also", "already", "now", "effectively", "officially", "formally", "reportedly", "since", "recently",
+           "previously", "subsequently", "later", "then", "all", "both", "not", "never", "just", "quietly"}
+PARTICIPLE = re.compile(r"(\w+ed|told|put|bought|sold|taken|shut|cut|ripped)$")
+DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "several", "some",
+               "all", "any", "both", "each"}
+MADE = re.compile(r"(made|manufactured|produced|developed|supplied|built|owned|sold|provided|installed|operated)$")
+CLAUSE_WORDS = {"which", "who", "when", "after", "because", "while", "whereas", "since", "as", ";", "but"}
+REPORTING = re.compile(r"(said|says|stated|states|announced|announces|confirmed|confirms|ruled|rules|decided|concluded|"
+                       r"found|finds|reported|claimed|argued|warned|added|explained|noted|revealed|agreed|believes?|"
+                       r"believed|insisted|acknowledged|admitted|told|writes|wrote)$")
+DATELINE = re.compile(r"\s*(?:[A-Z][\w.]*,?\s+){1,4}(?:\([A-Za-z]+\)\s+)?[—–-]{1,2}\s")
 GOVERNMENT_KINDS = {"government", "department", "agency", "regulator", "commissioner", "police", "council",
                     "parliament"}
 JURISDICTION_GOVERNMENT = {"GB": "UK Government", "US": "US Government", "AU": "Australian Government",
@@ -82,6 +104,8 @@ class ActionRules:
         self.types = set(vocab["actions"])
         self.org_kind = {o["name"]: o["kind"] for o in vocab["organisations"].values()}
         self.chinese = {v["name"] for v in vocab["vendors"].values() if v["chinese"]}
+        # the Chinese state answers for its firms; it never bans, removes or calls for a ban of them
+        self.chinese_state = {o["name"] for o in vocab["organisations"].values() if o.get("jurisdiction") == "CN"}
 
     # -- the document -------------------------------------------------------
 
@@ -160,6 +184,8 @@ class ActionRules:
                 return None
             if vendor_subject is not None:
                 actor, actor_kind, actor_from_text = vendor_subject.kb_id_, "VENDOR", True
+            else:  # "the company said the allegations were unsubstantiated": the vendor the document is about
+                actor, actor_kind, actor_from_text = self._main_vendor(ctx), "VENDOR", False
         vendors, vendors_from_text = self._targets(ents, actor, kind, ctx)
         evidence_start, evidence_end = _stripped(self.text, sent)
         confidence = (0.9 if rule in HIGH_CONFIDENCE_RULES else 0.75) - (0 if actor_from_text else 0.15) \
@@ -169,6 +195,9 @@ class ActionRules:
             evidence=self.text[evidence_start:evidence_end], start=evidence_start, end=evidence_end,
             confidence=round(max(0.1, confidence), 2), rule=trigger.id_, trigger=trigger.text,
         )
+
+    def _main_vendor(self, ctx) -> str | None:
+        return next((v for v in ctx["doc_vendors"] if v in self.chinese), None) or next(iter(ctx["doc_vendors"]), None)
 
     def _type(self, family: str, sent: Span, trigger: Span) -> str | None:
         if family in self.types:
@@ -200,31 +229,61 @@ class ActionRules:
         return actor_kind in ("committee", "party", "ngo", "group", "think_tank", "media")
 
     def _actor(self, doc, sent, trigger, ents, ctx, kind):
-        candidates = [e for e in ents if e.end <= trigger.start
+        candidates = [e for e in ents if e.end <= trigger.start and e.start >= _after_dateline(doc, sent, self.text)
                       and e.label_ in ("ORG", "OFFICE", "GPE", "GOVREF", "PERSON", "VENDOR")]
-        agents = [e for e in candidates if _by_agent(doc, sent, e)]
-        for e in candidates:
-            if e.start > sent.start and doc[e.start - 1].lower_ in PREPOSITIONS and not _spokesperson_for(doc, e):
-                continue
-            if e.label_ == "VENDOR" and kind != "denial":
-                continue
-            if e.label_ == "GPE":  # "Australia's Department of Defence": the organisation acts
-                owned = next((o for o in ents if o.label_ in ("ORG", "OFFICE") and o.start in (e.end + 1, e.end)
-                              and doc[e.end].lower_ in ("'s", "’s")), None)
-                e = owned or e
-            return self._resolve(e, ctx) + (True,)
+        agents = [e for e in candidates if _by_agent(doc, sent, e) and e.label_ != "VENDOR"]
+        # reported speech and relative clauses: "X ruled that Y acted when it banned" -> Y, the
+        # subject of the nearest clause before the trigger that names one
+        # in the passive the subject suffers the action ("Hikvision was blacklisted by the US")
+        for start in ([] if _passive(doc, sent, trigger) else _clause_starts(doc, sent, trigger)):
+            for e in candidates:
+                if e.start < start or not self._can_act(doc, sent, e, kind, trigger):
+                    continue
+                return self._resolve(self._owned(doc, e, ents), ctx) + (True,)
         if agents:  # "the statement made by the Chancellor of the Duchy of Lancaster ... instructed"
-            return self._resolve(agents[-1], ctx) + (True,)
+            return self._resolve(self._owned(doc, agents[-1], ents), ctx) + (True,)
         for e in ents:
-            if e.start >= trigger.end and e.start - trigger.end <= 7 and _by_agent(doc, sent, e) \
-                    and e.label_ in ("ORG", "OFFICE", "GPE", "PERSON"):
-                return self._resolve(e, ctx) + (True,)
+            if e.start < trigger.end or e.start - trigger.end > 7 or e.label_ not in ("ORG", "OFFICE", "GPE", "PERSON"):
+                continue
+            if _by_agent(doc, sent, e) or (e.label_ == "GPE" and _passive_in(doc, sent, trigger, e)):
+                return self._resolve(self._owned(doc, e, ents), ctx) + (True,)
         if ctx["issuer"]:
             return ctx["issuer"], self.org_kind.get(ctx["issuer"], "department"), False
         if ctx["speaker"]:
             return ctx["speaker"], "PERSON", False
         gov = JURISDICTION_GOVERNMENT.get(ctx["jurisdiction"])
         return (gov, "government", False) if gov else (None, None, False)
+
+    def _can_act(self, doc, sent, e, kind, trigger) -> bool:
+        """A subject, not the object of a preposition ("banned from the Government estate"), not a
+        modifier ("government-funded"), and no vendor unless the action is its denial; the owner
+        of the trigger acts wherever it stands ("added to the Commerce Department's Entity List")."""
+        if e.label_ == "VENDOR" and kind != "denial":
+            return False
+        if e.label_ in ("ORG", "OFFICE", "GPE") and e.kb_id_ in self.chinese_state:
+            return False
+        if e.label_ == "PERSON" and any(o.label_ in ("ORG", "OFFICE", "GPE") and o.kb_id_ in self.chinese_state
+                                        and 0 <= e.start - o.end <= 2 for o in doc.spans.get("entities", [])):
+            return False  # "Chinese Foreign Ministry spokeswoman Mao Ning"
+        if e.end_char < len(self.text) and self.text[e.end_char] == "-":
+            return False
+        if e.end < len(doc) and doc[e.end].lower_ in ("'s", "’s") and trigger.start - e.end <= 2:
+            return True
+        return not _prepositional(doc, sent, e) or _spokesperson_for(doc, e)
+
+    @staticmethod
+    def _owned(doc, e, ents):
+        """"Australia's Department of Defence", "the UK Government's foreign affairs committee": the
+        organisation owned acts, not its owner."""
+        if e.end < len(doc) and doc[e.end].lower_ in ("'s", "’s"):
+            owned = next((o for o in ents if o.label_ in ("ORG", "OFFICE") and e.end < o.start <= e.end + 4), None)
+            if owned is not None:
+                return owned
+        if e.label_ == "GPE":  # "the US Federal Communications Commission", "British Cabinet Office"
+            owned = next((o for o in ents if o.label_ in ("ORG", "OFFICE") and o.start == e.end), None)
+            if owned is not None:
+                return owned
+        return e
 
     def _resolve(self, span: Span, ctx) -> tuple[str | None, str | None]:
         label, name = span.label_, span.kb_id_
@@ -236,6 +295,8 @@ class ActionRules:
                     return ctx["issuer"], self.org_kind.get(ctx["issuer"], "department")
                 if ctx["speaker"]:
                     return ctx["speaker"], "PERSON"
+                if span.text.lower() in ("we", "i") and ctx["kind"] == "news":  # a quote from someone unnamed
+                    return None, None
             gov = JURISDICTION_GOVERNMENT.get(ctx["jurisdiction"])
             if gov:
                 return gov, "government"
@@ -265,11 +326,62 @@ class ActionRules:
 
 
 def _by_agent(doc, sent, span) -> bool:
-    """'by X' or 'by the X'."""
+    """'by X' or 'by the X', but not 'made by X' (who made the equipment does not act)."""
     i = span.start - 1
     if i > sent.start and doc[i].lower_ in ("the", "a", "an"):
         i -= 1
-    return i >= sent.start and doc[i].lower_ == "by"
+    return i >= sent.start and doc[i].lower_ == "by" and not (i > sent.start and MADE.match(doc[i - 1].lower_))
+
+
+def _prepositional(doc, sent, span) -> bool:
+    """The object of a preposition, across determiners: 'from the Chinese government'."""
+    i = span.start - 1
+    for _ in range(2):
+        if i < sent.start or doc[i].lower_ not in DETERMINERS:
+            break
+        i -= 1
+    return i >= sent.start and doc[i].lower_ in PREPOSITIONS
+
+
+def _clause_starts(doc, sent, trigger) -> list[int]:
+    """Token indexes where the clauses before the trigger begin, nearest first, ending with the
+    sentence's start: after 'that' following a reporting verb, relative 'which'/'who', a
+    subordinating word ('when', 'after', 'because', 'while') or a semicolon."""
+    starts = []
+    for i in range(trigger.start - 1, sent.start, -1):
+        word = doc[i].lower_
+        if word in CLAUSE_WORDS or (word == "that" and any(REPORTING.match(t.lower_) for t in doc[max(sent.start, i - 4):i])):
+            starts.append(i + 1)
+    return starts + [sent.start]
+
+
+def _after_dateline(doc, sent, text) -> int:
+    """The first token after a news dateline ("CANBERRA, Australia (AP) —"), else the sentence start."""
+    m = DATELINE.match(text, sent.start_char, sent.end_char)
+    if not m:
+        return sent.start
+    span = doc.char_span(m.end(), sent.end_char, alignment_mode="expand")
+    return span.start if span is not None else sent.start
+
+
+def _passive(doc, sent, trigger) -> bool:
+    """'were banned', 'has been blacklisted': a finite passive. '(called for it) to be removed' is not: the
+    caller acts."""
+    if not PARTICIPLE.match(trigger[0].lower_):
+        return False
+    i = trigger.start - 1
+    while i >= sent.start and doc[i].lower_ in ADVERBS:
+        i -= 1
+    return i >= sent.start and doc[i].lower_ in BE
+
+
+def _passive_in(doc, sent, trigger, span) -> bool:
+    """'have been blacklisted in the United States': the country acted."""
+    i = span.start - 1
+    if i > trigger.end and doc[i].lower_ in DETERMINERS:
+        i -= 1
+    return doc[i].lower_ == "in" and i - trigger.end <= 1 \
+        and any(t.lower_ in ("been", "was", "were", "is", "are", "be") for t in doc[max(sent.start, trigger.start - 2):trigger.start])
 
 
 def _spokesperson_for(doc, span) -> bool:

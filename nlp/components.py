@@ -63,6 +63,9 @@ class PolicyEntities:
         extra = []
         for start, end, value in shapes.organisation_shapes(text):
             span = doc.char_span(start, end, alignment_mode="contract")
+            if span is not None and len(span) and not taken.free(span):
+                span = taken.free_tail(span)  # "US Federal Communication Commission": the US is a place
+                value = span.text if span is not None else value
             if span is not None and len(span) and taken.free(span):
                 extra.append(Span(doc, span.start, span.end, label="ORG",
                                   kb_id=resources.canonical_organisation(value)))
@@ -107,6 +110,14 @@ class _Coverage:
 
     def free(self, span) -> bool:
         return not any(i in self.tokens for i in range(span.start, span.end))
+
+    def free_tail(self, span):
+        """The span without its leading taken tokens, if the rest is free and still two words or more."""
+        i = span.start
+        while i < span.end and i in self.tokens:
+            i += 1
+        tail = span.doc[i:span.end]
+        return tail if len(tail) >= 2 and self.free(tail) and tail[0].is_title else None
 
 
 def _as_date(value) -> date | None:

@@ -14,7 +14,7 @@ _CONNECT = r"(?:,[ \t]+|[ \t]+(?:and|&|of|for|the|on|in)[ \t]+|[ \t]+)"
 _HEADS_FIRST = r"Department|Ministry|Office|Bureau|Agency|Commission|Committee|Council|Authority|Administration|Directorate|Secretariat"
 _HEADS_LAST = (r"Committee|Council|Police|Constabulary|Commission|Agency|Authority|Ministry|Directorate|Institute|"
                r"Party|Assembly|Parliament|Department|Office|Service|Centre|Center|Bureau|Administration|Board|Watch|"
-               r"Foundation|Trust|Coalition|Alliance|Network")
+               r"Foundation|Trust|Coalition|Alliance|Network|Memorial|Museum|Library|University|Hospital|Airport")
 ORG_HEAD_FIRST = re.compile(rf"\b(?:{_HEADS_FIRST})[ \t]+(?:for|of|on)[ \t]+(?:the[ \t]+)?{CW}(?:{_CONNECT}{CW})*")
 ORG_HEAD_LAST = re.compile(rf"\b(?:{CW}[ \t]+){{1,5}}(?:{_HEADS_LAST})\b(?![ \t]+[A-Z])")
 LEADING_NOISE = {"The", "A", "An", "This", "That", "These", "Those", "Our", "Its", "His", "Her", "Their", "My",
@@ -32,7 +32,7 @@ TITLED = re.compile(
 SAID = re.compile(rf"\b({CW}[ \t]+{CW}(?:[ \t]+{CW})?)(?:,[ \t][^,.\n]{{3,80}},)?[ \t]+(?:said|says|told|announced|wrote|added|stated|warned|argued|claimed|insisted|explained|confirmed|ordered|orders|urged|urges)\b")
 APPOSITION = re.compile(rf"\b({CW}[ \t]+{CW}(?:[ \t]+{CW})?),[ \t]+(?:the|a|an)[ \t][^,.\n]{{0,60}}?\b(?:minister|secretary|MP|senator|commissioner|spokesperson|spokesman|spokeswoman|chair|chairman|director|official|peer|MEP|congressman|congresswoman|representative)\b")
 MEMBER_CONSTITUENCY = re.compile(rf"\b({CW}[ \t]+{CW}(?:[ \t]+{CW})?)[ \t]+\([A-Z][^()\n]{{2,40}}\)(?:[ \t]+\([A-Za-z ]{{1,12}}\))")
-NOT_NAMES = {"Speaker", "Deputy", "Chairman", "Chair", "President", "Government", "Minister", "Ministers", "Secretary",
+NOT_NAMES = {"Memorial", "Museum", "Library", "University", "Hospital", "Airport", "Speaker", "Deputy", "Chairman", "Chair", "President", "Government", "Minister", "Ministers", "Secretary",
              "State", "Department", "Office", "Committee", "Council", "House", "Commons", "Lords", "Parliament",
              "The", "This", "That", "His", "Her", "Majesty", "Majesty's", "Majesty’s", "Noble", "Lord", "Bishop",
              "Chancellor", "Privy", "Member", "Members", "Hon", "Friend", "General", "Attorney", "Duchy", "Prime",
