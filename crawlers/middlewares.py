@@ -1,4 +1,4 @@
-"""Downloader middleware: retries that respect the server.
+"""Downloader middleware: retries that respect the server, and redirects that stay on it.
 
 Scrapy's own RetryMiddleware retries 429 and 5xx at once and ignores
 Retry-After (scrapy/scrapy#3849). PoliteRetryMiddleware replaces it:
@@ -12,6 +12,14 @@ Retry-After (scrapy/scrapy#3849). PoliteRetryMiddleware replaces it:
   (RETRY_BACKOFF_BASE * 2**n, at most RETRY_BACKOFF_MAX) for that request;
 - both are bounded (RETRY_TIMES, RETRY_AFTER_TIMES); a request that runs out
   goes to the spider's errback, which records it as a crawl failure.
+
+RedirectGuardMiddleware refuses, before Scrapy's RedirectMiddleware follows it,
+a redirect that leaves the spider's allowed domains (a cloud metadata address, a
+tracker), goes to another scheme (``file:``) or back to a URL already in the
+chain. Scrapy would drop those requests silently (offsite and duplicate filters
+run when the new request is scheduled, and no errback hears of it); refused
+here, they reach the errback as IgnoreRequest with the reason, so the failure is
+recorded and the spider keeps what it already had (the search result).
 """
 
 from __future__ import annotations
@@ -20,7 +28,10 @@ import time
 import weakref
 from email.utils import parsedate_to_datetime
 
+from urllib.parse import urljoin, urlsplit
+
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.task import deferLater
@@ -120,3 +131,35 @@ class PoliteRetryMiddleware(RetryMiddleware):
             delay = min(self.backoff_max, self.backoff_base * 2 ** (tries - 1))
             result.meta["retry_not_before"] = time.monotonic() + delay
         return result
+
+
+class RedirectGuardMiddleware:
+    """Refuse redirects off the source, to other schemes, or in a loop (see the module's docstring)."""
+
+    REDIRECTS = {301, 302, 303, 307, 308}
+
+    def __init__(self, crawler=None):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response, spider=None):
+        spider = spider or (self.crawler.spider if self.crawler else None)
+        if response.status not in self.REDIRECTS or b"Location" not in response.headers \
+                or request.meta.get("dont_redirect"):
+            return response
+        location = response.headers[b"Location"].decode("latin-1").strip()
+        target = urljoin(request.url, location)
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https"):
+            raise IgnoreRequest(f"refused redirect to a {parts.scheme or 'relative'}: URL: {target[:200]}")
+        allowed = getattr(spider, "allowed_domains", None) or []
+        host = (parts.hostname or "").lower()
+        if allowed and not any(host == d or host.endswith("." + d) for d in allowed):
+            raise IgnoreRequest(f"refused redirect off the source to {host}: {target[:200]}")
+        chain = set(request.meta.get("redirect_urls", [])) | {request.url}
+        if target in chain:
+            raise IgnoreRequest(f"refused redirect loop back to {target[:200]}")
+        return response

@@ -8,7 +8,7 @@ ROWS = [
     ("Crash points during build", "crash_points"), ("Hostile SQL", "hostile_sql"), ("XSS payloads", "xss"),
     ("Search torture", "search_torture"), ("Hostile feeds", "hostile_feeds"), ("Date torture", "dates"),
     ("Property-based examples", "hypothesis"), ("Nothing lost", "nothing_lost"),
-    ("Crawl worker killed (SIGKILL)", "killed_worker"),
+    ("Crawl worker killed (SIGKILL)", "killed_worker"), ("Hostile HTTP", "hostile_http"),
 ]
 
 

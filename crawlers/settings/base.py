@@ -34,6 +34,7 @@ BAD_BODY_RETRIES = 2  # a 200 whose JSON or XML is cut off is asked again this o
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.PoliteRetryMiddleware": 550,
+    "crawlers.middlewares.RedirectGuardMiddleware": 650,  # sees a 3xx before RedirectMiddleware (600)
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.ValidateDocument": 100,
