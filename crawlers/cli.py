@@ -49,9 +49,12 @@ def list_sources():
 @click.option("--worker", default="", help="With --redis: this worker's name (default host-pid).")
 @click.option("-a", "spider_args", multiple=True, metavar="NAME=VALUE",
               help="Pass an argument to the spiders (e.g. -a feeds=URL,URL for news_feeds).")
+@click.option("--jobdir", default="", metavar="DIR",
+              help="Pausable crawl: keep Scrapy's job state in DIR/<source>; stop with one Ctrl-C (SIGINT or "
+                   "SIGTERM), run the same command again to resume. Outputs are appended to while resuming.")
 @click.option("--log-level", default="WARNING", show_default=True)
 def crawl(names, live, out_dir, archive_dir, state_file, replay_url, strict, overrides, redis_url, run_id, worker, spider_args,
-          log_level):
+          jobdir, log_level):
     module = "crawlers.settings.live" if live else "crawlers.settings.replay"
     os.environ["SCRAPY_SETTINGS_MODULE"] = module
     from scrapy.crawler import CrawlerProcess
@@ -65,6 +68,8 @@ def crawl(names, live, out_dir, archive_dir, state_file, replay_url, strict, ove
     settings.set("VALIDATION_STRICT", strict)
     if replay_url:
         settings.set("REPLAY_URL", replay_url)
+    if jobdir:
+        settings.set("JOBDIR_ROOT", jobdir)
     if redis_url:
         from .distributed import settings_for
 

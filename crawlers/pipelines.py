@@ -75,8 +75,24 @@ class DropDuplicates:
         return item
 
 
+def open_output(path: Path, settings):
+    """A JSON-lines output for this run: rewritten by a fresh run, appended to by a run that
+    resumes a JOBDIR (what the paused run wrote stays). A line a killed run left unfinished is
+    ended, so it stays one bad line that ingest reports, not two."""
+    if not settings.get("JOBDIR"):
+        return open(path, "w", encoding="utf-8")
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb") as handle:
+            handle.seek(-1, 2)
+            unfinished = handle.read(1) != b"\n"
+        if unfinished:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write("\n")
+    return open(path, "a", encoding="utf-8")
+
+
 class ExportJsonLines:
-    """One JSON object per line in CRAWL_OUTPUT_DIR/<spider>.jsonl."""
+    """One JSON object per line in CRAWL_OUTPUT_DIR/<spider>.jsonl (appended to when resuming a JOBDIR)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -89,8 +105,7 @@ class ExportJsonLines:
 
     def open_spider(self, spider=None):
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        name = self.crawler.spider.name
-        self.handle = open(self.out_dir / f"{name}.jsonl", "w", encoding="utf-8")
+        self.handle = open_output(self.out_dir / f"{self.crawler.spider.name}.jsonl", self.crawler.settings)
 
     def process_item(self, item: Document, spider=None):
         self.handle.write(json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")

@@ -44,6 +44,14 @@ class CrawlRecorder:
 
     def spider_opened(self, spider):
         self.started = _now()
+        jobdir = self.crawler.settings.get("JOBDIR")
+        if jobdir:  # a resumed job started when its first run did
+            marker = Path(jobdir) / "policy-tracker.started"
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            if marker.exists():
+                self.started = marker.read_text().strip() or self.started
+            else:
+                marker.write_text(self.started)
 
     def item_dropped(self, item, response, exception, spider):
         reason = str(exception)
@@ -74,9 +82,10 @@ class CrawlRecorder:
         }
         self.out_dir.mkdir(parents=True, exist_ok=True)
         (self.out_dir / f"{spider.name}.run.json").write_text(json.dumps(record, indent=1, sort_keys=True))
-        _write_jsonl(self.out_dir / f"{spider.name}.failures.jsonl", failures)
-        _write_jsonl(self.out_dir / f"{spider.name}.dropped.jsonl", self.dropped)
-        if reason == "finished" and not failures:
+        failures_path = self.out_dir / f"{spider.name}.failures.jsonl"
+        _write_jsonl(failures_path, failures, self.crawler.settings)
+        _write_jsonl(self.out_dir / f"{spider.name}.dropped.jsonl", self.dropped, self.crawler.settings)
+        if reason == "finished" and not failures_path.read_text().strip():  # a resumed job: its earlier runs too
             self._remember_success(spider.name)
 
     def _remember_success(self, name: str) -> None:
@@ -90,7 +99,9 @@ class CrawlRecorder:
         tmp.replace(path)
 
 
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
+def _write_jsonl(path: Path, rows: list[dict], settings) -> None:
+    from .pipelines import open_output
+
+    with open_output(path, settings) as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")

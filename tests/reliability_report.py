@@ -9,6 +9,7 @@ ROWS = [
     ("Search torture", "search_torture"), ("Hostile feeds", "hostile_feeds"), ("Date torture", "dates"),
     ("Property-based examples", "hypothesis"), ("Nothing lost", "nothing_lost"),
     ("Crawl worker killed (SIGKILL)", "killed_worker"), ("Hostile HTTP", "hostile_http"),
+    ("Pause and resume (JOBDIR)", "jobdir"),
 ]
 
 

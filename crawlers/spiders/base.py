@@ -43,6 +43,15 @@ class PolicySpider(scrapy.Spider):
         self.failures: list[dict] = []
         self._archive_dir: Path | None = None
 
+    @classmethod
+    def update_settings(cls, settings):
+        """With JOBDIR_ROOT (``crawl --jobdir``), each spider keeps its own JOBDIR: Scrapy's
+        pause/resume state (pending requests, seen fingerprints) cannot be shared."""
+        super().update_settings(settings)
+        root = settings.get("JOBDIR_ROOT")
+        if root and cls.name:
+            settings.set("JOBDIR", str(Path(root) / cls.name), priority="spider")
+
     # -- requests -------------------------------------------------------------
 
     async def start(self):
