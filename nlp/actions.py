@@ -44,6 +44,11 @@ NEGATION_PHRASES = re.compile(r"\b(no plans?|no intention|rather than|refus\w* t
                               r"not (?:currently )?(?:considering|planning))\b", re.I)
 # "considering blacklisting", "looking at whether to ban", "may ban": not done yet, so a review; but
 # "equipment that may be added to the list" describes, and is nobody's action
+# "they are under no obligation to do so", "are not required to remove": a permission, not an action
+NO_OBLIGATION = re.compile(r"\b(under no obligation|no requirement|not (?:be )?(?:obliged|required|mandated|compelled))\b",
+                           re.I)
+JOB_TITLE = re.compile(r"\b(head|director|chief|officer|manager)(?: of| for)(?: \w+){0,2}"
+                       r"(?: (?:and|&))?\s*$", re.I)
 CONSIDER = re.compile(r"\b(consider\w*|look\w* at|looking into|explor\w*|weigh\w*|mull\w*)(?:\s+\w+){0,4}\s*$"
                       r"|(?<!\bthat )(?<!\bwhich )\b(could|may|might)(?:\s+\w+){0,2}\s*$", re.I)
 STRONG_CALL = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|urg\w+|ask(?:s|ed|ing)? for|demand\w*|press(?:es|ed|ing)? (?:for|the)|"
@@ -167,8 +172,11 @@ class ActionRules:
             return None
         if kind not in ("no_comment", "denial", "disconnect") or family == "ban":
             near = {t.lower_ for t in doc[max(sent.start, trigger.start - 5):trigger.start]}
-            if near & NEGATION or NEGATION_PHRASES.search(before_text):
+            if near & NEGATION or NEGATION_PHRASES.search(before_text) or NO_OBLIGATION.search(text):
                 return None
+        if JOB_TITLE.search(before_text) and not re.search(r"(ed|ing)$", trigger[0].lower_):
+            # a noun in a job title: "head of research & investigations at Big Brother Watch"
+            return None
         if kind in ("ban_procurement", "ban_installation", "remove", "disconnect", "sanction") \
                 and CONSIDER.search(before_text):
             kind = "review"
