@@ -13,7 +13,7 @@ NLP_IN    := $(shell find nlp -type f -not -path '*/__pycache__/*' 2>/dev/null)
 DB_IN     := $(shell find db -type f -name '*.py' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo build crawl extract db serve test test-fast browser-deps eval bench bench-quick clean new-spider
+.PHONY: help install demo build crawl extract db serve test test-fast browser-deps eval bench bench-quick load clean new-spider
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -71,6 +71,9 @@ bench: $(STAMP) ## Full benchmarks (10k/100k/1M documents; tens of minutes)
 
 bench-quick: $(STAMP) ## Small benchmarks (under 2 minutes)
 	$(BIN)/python -m bench --sizes 2000,10000 --quick
+
+load: data/tracker.db ## 60 s of 50 clients on the real site; figures into RELIABILITY.md
+	$(BIN)/python -m bench.load --seconds 60 --clients 50 --report RELIABILITY.md
 
 clean: ## Remove build output (keeps data/ and .venv)
 	rm -rf build
