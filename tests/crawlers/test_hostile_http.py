@@ -25,6 +25,8 @@ HOSTILE = {  # recording id -> (status, headers, body)
     "wq-detail-9000002": (301, {"Location": "file:///etc/passwd"}, b""),
     "wq-detail-9000003": (302, None, b""),  # Location: itself, a loop
 }
+SOURCE_HOSTS = {"questions-statements-api.parliament.uk", "hansard-api.parliament.uk", "www.gov.uk",
+                "www.federalregister.gov", "news.google.com", "www.dailymail.co.uk"}
 ROBOTS = ("https://www.gov.uk/robots.txt", b"User-agent: *\nDisallow: /api/content/government/news/\n")
 
 
@@ -75,7 +77,7 @@ def test_every_document_still_arrives(hostile_crawl):
 def test_no_request_leaves_the_source(hostile_crawl):
     crawl, log, _, _, _ = hostile_crawl
     hosts = {entry["host"] for entry in log}
-    assert "169.254.169.254" not in hosts and None not in hosts, hosts
+    assert hosts <= SOURCE_HOSTS, hosts - SOURCE_HOSTS
     assert not any(entry["url"].startswith("file:") for entry in log)
     text = "".join(p.read_text() for p in crawl.glob("*.jsonl"))
     assert "root:x:" not in text and "security-credentials" not in text.replace(METADATA, "")
@@ -95,6 +97,13 @@ def test_each_hostile_response_is_a_failure_with_its_reason(hostile_crawl, figur
     assert not any("/api/content/government/news/" in entry["url"] for entry in log), "robots.txt was not obeyed"
     loop = by_id["wq-detail-9000003"]["url"]
     assert sum(1 for entry in log if entry["url"] == loop) <= 7  # REDIRECT_MAX_TIMES = 5, plus the first
-    figures["hostile_http"] = {"bomb_mb": BOMB_MB, "offsite_redirects": 2, "redirect_loops": 1,
-                               "robots_disallowed": len(robots), "requests_off_source": 0,
-                               "documents_lost": 0}
+    figures["hostile_http"] = {
+        "bomb_mb": BOMB_MB,
+        "redirects_refused_off_source": sum("off the source" in r for r in reasons.values()),
+        "redirects_not_followed_other_scheme": sum(1 for rid in HOSTILE if HOSTILE[rid] != "bomb"
+                                                   and by_id[rid]["url"] in reasons
+                                                   and reasons[by_id[rid]["url"]].startswith("HTTP 30")),
+        "redirect_loops_refused": sum("loop" in r for r in reasons.values()),
+        "robots_disallowed": len(robots),
+        "requests_off_source": sum(1 for entry in log if entry["host"] not in SOURCE_HOSTS),
+    }
