@@ -60,7 +60,8 @@ def check(path):
     click.echo(f"{path}: ok")
 
 
-@cli.command(help="Search the timeline: words, \"phrases\", OR, -exclusion, vendor:, actor:, action:, from:, to:.")
+@cli.command(help="Search the timeline: words, \"phrases\", OR, -exclusion, prefix*, and the filters vendor:, "
+                  "actor:, action:, jurisdiction:, department:, kind:, from:, to: (see the README's Searching).")
 @click.argument("query", required=False, default="")
 @click.option("--db", "path", default="data/tracker.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--limit", default=20, show_default=True)

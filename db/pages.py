@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from .search import count_sql, monthly_sql, parse_query, timeline_query
 
 PAGE_SIZE = 25
-TIMELINE_FILTERS = ("q", "vendor", "actor", "action", "jurisdiction", "kind", "from", "to")
+TIMELINE_FILTERS = ("q", "vendor", "actor", "action", "jurisdiction", "department", "kind", "from", "to")
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
@@ -86,6 +86,9 @@ def filter_options(conn: sqlite3.Connection) -> dict:
         "jurisdictions": [r[0] for r in conn.execute(
             "SELECT DISTINCT d.jurisdiction FROM actions a JOIN documents d ON d.id = a.document_id "
             "WHERE d.jurisdiction IS NOT NULL AND d.jurisdiction != '' ORDER BY 1")],
+        "departments": [r[0] for r in conn.execute(
+            "SELECT DISTINCT d.department FROM actions a JOIN documents d ON d.id = a.document_id "
+            "WHERE d.department IS NOT NULL AND d.department != '' ORDER BY 1")],
         "kinds": [r[0] for r in conn.execute(
             "SELECT DISTINCT d.kind FROM actions a JOIN documents d ON d.id = a.document_id ORDER BY 1")],
         "actors": [r[0] for r in conn.execute(

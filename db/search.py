@@ -3,7 +3,7 @@
 ``parse_query()`` turns what a person types into a safe FTS5 expression plus
 filters; it never raises on user input. Supported: words, "exact phrases",
 OR, -exclusion, prefix*, and the filters vendor:, actor:, action:,
-jurisdiction:, kind:, from:, to: (values may be quoted).
+jurisdiction:, department:, kind:, from:, to: (values may be quoted).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-FILTERS = ("vendor", "actor", "action", "jurisdiction", "kind", "from", "to", "source")
+FILTERS = ("vendor", "actor", "action", "jurisdiction", "department", "kind", "from", "to", "source")
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
 _WORD = re.compile(r"[\w]+(?:\*)?", re.UNICODE)
 MAX_QUERY = 500
@@ -71,7 +71,7 @@ def parse_query(text: str | None) -> Query:
 
 TIMELINE_SQL = """
 SELECT a.id AS action_id, a.date, a.type, t.label AS action, a.actor, ae.slug AS actor_slug, a.evidence, a.confidence,
-  d.id AS document_id, d.title, d.url, d.source, d.kind, d.jurisdiction,
+  d.id AS document_id, d.title, d.url, d.source, d.kind, d.jurisdiction, d.department,
   COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN '*' ELSE e.slug || '|' || e.name END, ';')
             FROM action_targets x LEFT JOIN entities e ON e.id = x.target WHERE x.action_id = a.id), '') AS targets
   {snippet}
@@ -111,6 +111,9 @@ def timeline_query(query: Query, limit: int = 50, offset: int = 0, extra: dict |
     if filters.get("jurisdiction"):
         params["jurisdiction"] = filters["jurisdiction"].upper()
         where.append("upper(d.jurisdiction) = :jurisdiction")
+    if filters.get("department"):  # the document's department: who answered, published or made the statement
+        params["department"] = filters["department"].lower()
+        where.append("(lower(d.department) = :department OR lower(d.department) LIKE '%' || :department || '%')")
     if filters.get("kind"):
         params["kind"] = filters["kind"].lower()
         where.append("d.kind = :kind")

@@ -45,6 +45,10 @@ def test_filters(conn):
     dated = timeline(conn, "from:2023-01-01 to:2023-12-31", limit=500)
     assert dated and all("2023-01-01" <= r["date"] <= "2023-12-31" for r in dated)
     assert all(r["jurisdiction"] == "US" for r in timeline(conn, "jurisdiction:us", limit=500))
+    home = timeline(conn, 'department:"home office"', limit=500)
+    assert home and all(r["department"] == "Home Office" for r in home)
+    assert len(timeline(conn, department="Cabinet", limit=500)) == \
+        len([r for r in timeline(conn, limit=500) if "Cabinet" in (r["department"] or "")])
 
 
 def test_parse_query_shapes():

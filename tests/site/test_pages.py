@@ -33,6 +33,13 @@ def test_timeline_filters_narrow_the_list(ds_server):
     assert sanctions.count('class="event"') == sanctions.count("badge type-sanction")
 
 
+def test_department_filter(ds_server):
+    everything = httpx.get(ds_server.url + "/timeline").text
+    html = httpx.get(ds_server.url + "/timeline", params={"department": "Cabinet Office"}).text
+    assert '<option value="Cabinet Office" selected>' in html
+    assert 0 < html.count('class="event"') < everything.count('class="event"')
+
+
 def test_search_highlights_matches(ds_server):
     html = httpx.get(ds_server.url + "/timeline?q=Hikvision").text
     assert "<mark>Hikvision</mark>" in html
