@@ -55,6 +55,7 @@ STRONG_CALL = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|urg\w+|ask(?:s|ed|ing
                          r"push\w* for|campaign\w* for|lobb\w+|petition\w*|want\w* (?:\w+ ){0,4}to|recommend\w*|"
                          r"follow (?:the )?(?:us|lead|example|united states|america)|it is time)\b", re.I)
 WEAK_CALL = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\b", re.I)
+LISTED_PARTIES = re.compile(r"\b(entit(?:y|ies)|compan(?:y|ies)|firms?|subsidiar(?:y|ies)|affiliates?)\b", re.I)
 NETWORK = re.compile(r"\b(connect\w*|networks?)\b", re.I)
 INSTALL = re.compile(r"\b(install\w*|deploy\w*|sites?|buildings?|premises|estate|offices?|facilit\w+|"
                      r"government property|use|using|operat\w+|street\w*)\b", re.I)
@@ -161,7 +162,8 @@ class ActionRules:
         if not has_target:
             if not ctx["topical"]:
                 return None
-            if family not in ("no_comment", "denial") and not SECURITY_CONTEXT.search(text):
+            if family not in ("no_comment", "denial") and not SECURITY_CONTEXT.search(text) \
+                    and not (family == "sanction" and LISTED_PARTIES.search(text)):  # "adding 28 entities to the Entity List"
                 return None
             if family == "legislation" and not re.search(r"\bsecurity\b", text, re.I):
                 return None
