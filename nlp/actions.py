@@ -31,7 +31,7 @@ One sentence at a time:
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
@@ -100,7 +100,9 @@ class Action:
     trigger: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"type": self.type, "actor": self.actor, "vendors": list(self.vendors), "date": self.date,
+                "evidence": self.evidence, "start": self.start, "end": self.end, "confidence": self.confidence,
+                "rule": self.rule, "trigger": self.trigger}
 
 
 class ActionRules:
@@ -247,7 +249,7 @@ class ActionRules:
         # in the passive the subject suffers the action ("Hikvision was blacklisted by the US")
         for start in ([] if _passive(doc, sent, trigger) else _clause_starts(doc, sent, trigger)):
             for e in candidates:
-                if e.start < start or not self._can_act(doc, sent, e, kind, trigger):
+                if e.start < start or not self._can_act(doc, sent, e, kind, trigger, ents):
                     continue
                 return self._resolve(self._owned(doc, e, ents), ctx) + (True,)
         if agents:  # "the statement made by the Chancellor of the Duchy of Lancaster ... instructed"
@@ -264,7 +266,7 @@ class ActionRules:
         gov = JURISDICTION_GOVERNMENT.get(ctx["jurisdiction"])
         return (gov, "government", False) if gov else (None, None, False)
 
-    def _can_act(self, doc, sent, e, kind, trigger) -> bool:
+    def _can_act(self, doc, sent, e, kind, trigger, ents) -> bool:
         """A subject, not the object of a preposition ("banned from the Government estate"), not a
         modifier ("government-funded"), and no vendor unless the action is its denial; the owner
         of the trigger acts wherever it stands ("added to the Commerce Department's Entity List")."""
@@ -273,7 +275,7 @@ class ActionRules:
         if e.label_ in ("ORG", "OFFICE", "GPE") and e.kb_id_ in self.chinese_state:
             return False
         if e.label_ == "PERSON" and any(o.label_ in ("ORG", "OFFICE", "GPE") and o.kb_id_ in self.chinese_state
-                                        and 0 <= e.start - o.end <= 2 for o in doc.spans.get("entities", [])):
+                                        and 0 <= e.start - o.end <= 2 for o in ents):
             return False  # "Chinese Foreign Ministry spokeswoman Mao Ning"
         if e.end_char < len(self.text) and self.text[e.end_char] == "-":
             return False

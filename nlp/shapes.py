@@ -7,7 +7,9 @@ Each finder takes the text and yields (start, end, value) character spans.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
+from functools import lru_cache
 
 CW = r"[A-Z][\w'’\-]*"  # a capitalised word
 _CONNECT = r"(?:,[ \t]+|[ \t]+(?:and|&|of|for|the|on|in)[ \t]+|[ \t]+)"
@@ -193,22 +195,35 @@ def _is_boundary(text: str, m: re.Match) -> bool:
     return not re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)  # "U.S", "e.g"
 
 
+@lru_cache(maxsize=8)
+def _boundaries(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Every sentence boundary of a text, found once: (match starts, ends, where the sentence stops)."""
+    starts, ends, stops = [], [], []
+    for m in _BOUNDARY.finditer(text):
+        if _is_boundary(text, m):
+            starts.append(m.start())
+            ends.append(m.end())
+            stops.append(m.end() if m.group(0) != "\n" else m.start())
+    return starts, ends, stops
+
+
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """Character bounds of the sentence holding text[start:end], white space stripped.
 
     A sentence ends at a line break, or at . ! ? (with closing quotes) before
-    white space, unless the full stop ends an abbreviation or an initial.
+    white space, unless the full stop ends an abbreviation or an initial. A
+    sentence is cut at WINDOW characters either side of the match.
     """
+    starts, ends, stops = _boundaries(text)
     left = max(0, start - WINDOW)
     s = left
-    for m in _BOUNDARY.finditer(text, left, start):
-        if _is_boundary(text, m):
-            s = m.end()
+    i = bisect_right(ends, start) - 1  # the last boundary ending at or before the match
+    if i >= 0 and starts[i] >= left:
+        s = ends[i]
     e = min(len(text), end + WINDOW)
-    for m in _BOUNDARY.finditer(text, end, e):
-        if _is_boundary(text, m):
-            e = m.end() if m.group(0) != "\n" else m.start()
-            break
+    j = bisect_left(starts, end)  # the first boundary starting at or after the match's end
+    if j < len(starts) and ends[j] <= e:
+        e = stops[j]
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
