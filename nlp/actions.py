@@ -44,6 +44,8 @@ NEGATION_PHRASES = re.compile(r"\b(no plans?|no intention|rather than|refus\w* t
                               r"not (?:currently )?(?:considering|planning))\b", re.I)
 # "considering blacklisting", "looking at whether to ban", "may ban": not done yet, so a review; but
 # "equipment that may be added to the list" describes, and is nobody's action
+CHALLENGED = re.compile(r"\b(order|orders|decision|ban|ruling|designation|listing|rule|sanctions?)\b", re.I)
+ENSURE = re.compile(r"\b(ensur\w*|make sure|so that|requir\w+|instruct\w*|direct\w*|order\w*|told|mandat\w*)\b", re.I)
 # "they are under no obligation to do so", "are not required to remove": a permission, not an action
 NO_OBLIGATION = re.compile(r"\b(under no obligation|no requirement|not (?:be )?(?:obliged|required|mandated|compelled))\b",
                            re.I)
@@ -178,6 +180,10 @@ class ActionRules:
             near = {t.lower_ for t in doc[max(sent.start, trigger.start - 5):trigger.start]}
             if near & NEGATION or NEGATION_PHRASES.search(before_text) or NO_OBLIGATION.search(text):
                 return None
+        if rule == "ensure_not" and not ENSURE.search(before_text):  # "we do not use X" states a fact
+            return None
+        if rule == "challenges_order" and not CHALLENGED.search(self.text, trigger.end_char, trigger.end_char + 80):
+            return None  # "appealing" to customers is no challenge of a ban
         if JOB_TITLE.search(before_text) and not re.search(r"(ed|ing)$", trigger[0].lower_):
             # a noun in a job title: "head of research & investigations at Big Brother Watch"
             return None
