@@ -46,6 +46,15 @@ NEGATION_PHRASES = re.compile(r"\b(no plans?|no intention|rather than|refus\w* t
 # "equipment that may be added to the list" describes, and is nobody's action
 CHALLENGED = re.compile(r"\b(order|orders|decision|ban|ruling|designation|listing|rule|sanctions?)\b", re.I)
 ENSURE = re.compile(r"\b(ensur\w*|make sure|so that|requir\w+|instruct\w*|direct\w*|order\w*|told|mandat\w*)\b", re.I)
+DECISION = re.compile(r"\b(decid\w+|decision|agreed|resolved|stipulat\w+|opted|chose|chosen|committed|pledged|vowed|"
+                      r"instructed|ordered|directed|policy)\b", re.I)
+NATIONAL_CUE = re.compile(r"\b(government|federal|congress|parliament|minist\w+|law|bill|act|regulations?|ndaa|"
+                          r"entity list|white house|administration|national|state department)\b", re.I)
+LOCAL_CUE = re.compile(r"\b(councils?|local authorit\w+|authority|schools?|universit\w+|hospitals?|trusts?|"
+                       r"retailers?|stores?|supermarkets?)\b", re.I)
+# "a decision was taken not to install", "agreed not to buy": a negated verb that is the ban itself
+DECIDED_NOT = re.compile(r"\b(decid\w+|decision|agreed|resolved|stipulat\w+|opted|chose|chosen|committed|pledged|"
+                         r"vowed|instructed|told|ordered|directed|advised)\b(?:\s+\S+){0,8}?\s+not\s+to\s+\S+\s*$", re.I)
 # "they are under no obligation to do so", "are not required to remove": a permission, not an action
 NO_OBLIGATION = re.compile(r"\b(under no obligation|no requirement|not (?:be )?(?:obliged|required|mandated|compelled))\b",
                            re.I)
@@ -178,9 +187,12 @@ class ActionRules:
             return None
         if kind not in ("no_comment", "denial", "disconnect") or family == "ban":
             near = {t.lower_ for t in doc[max(sent.start, trigger.start - 5):trigger.start]}
-            if near & NEGATION or NEGATION_PHRASES.search(before_text) or NO_OBLIGATION.search(text):
+            negated = near & NEGATION or NEGATION_PHRASES.search(before_text)
+            if negated and not DECIDED_NOT.search(before_text) or NO_OBLIGATION.search(text):
                 return None
         if rule == "ensure_not" and not ENSURE.search(before_text):  # "we do not use X" states a fact
+            return None
+        if rule == "decided_not" and not DECISION.search(before_text):  # "asked them not to use": no decision
             return None
         if rule == "challenges_order" and not CHALLENGED.search(self.text, trigger.end_char, trigger.end_char + 80):
             return None  # "appealing" to customers is no challenge of a ban
@@ -269,6 +281,10 @@ class ActionRules:
             return ctx["issuer"], self.org_kind.get(ctx["issuer"], "department"), False
         if ctx["speaker"]:
             return ctx["speaker"], "PERSON", False
+        if ctx["kind"] == "news":  # an unnamed subject in the news is the state only in a story about the state
+            text = self.text[sent.start_char:sent.end_char]
+            if not NATIONAL_CUE.search(text) or LOCAL_CUE.search(text):
+                return None, None, False
         gov = JURISDICTION_GOVERNMENT.get(ctx["jurisdiction"])
         return (gov, "government", False) if gov else (None, None, False)
 

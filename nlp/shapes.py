@@ -19,7 +19,7 @@ _HEADS_LAST = (r"Committee|Council|Police|Constabulary|Commission|Agency|Authori
                r"Foundation|Trust|Coalition|Alliance|Network|Memorial|Museum|Library|University|Hospital|Airport")
 ORG_HEAD_FIRST = re.compile(rf"\b(?:{_HEADS_FIRST})[ \t]+(?:for|of|on)[ \t]+(?:the[ \t]+)?{CW}(?:{_CONNECT}{CW})*")
 ORG_HEAD_LAST = re.compile(rf"\b(?:{CW}[ \t]+){{1,5}}(?:{_HEADS_LAST})\b(?![ \t]+[A-Z])")
-LEADING_NOISE = {"The", "A", "An", "This", "That", "These", "Those", "Our", "Its", "His", "Her", "Their", "My",
+LEADING_NOISE = {"Now", "Meanwhile", "Also", "Then", "Elsewhere", "Separately", "The", "A", "An", "This", "That", "These", "Those", "Our", "Its", "His", "Her", "Their", "My",
                  "Each", "Every", "Any", "Some", "In", "On", "At", "For", "By", "From", "With", "As", "If", "When",
                  "While", "Since", "And", "But", "Both", "Whether", "What", "Which", "Did", "Does", "Do", "Has",
                  "Have", "Will", "Would", "Can", "Could", "Should", "Is", "Are", "Was", "Were", "New", "Other",
@@ -66,8 +66,21 @@ IN_YEAR = re.compile(r"\b(?:in|since|during|from|early|late|mid)[ \t]+((?:19|20)
 RELATIVE = re.compile(r"\b(today|yesterday|this week|last week)\b", re.I)
 
 
+# news writes "Tonbridge and Malling council", "Sevenoaks council": a named local council, lower-case
+LOCAL_COUNCIL = re.compile(rf"\b(?:{CW}[ \t]+(?:(?:and|&)[ \t]+)?){{1,4}}council\b"
+                           r"(?![ \t]+(?:tax|house|houses|homes|estates?|flats?|housing|chamber|elections?)\b)")
+
+
 def organisation_shapes(text: str):
-    """Organisation names by their shape: 'Department for X', 'X Y Council'."""
+    """Organisation names by their shape: 'Department for X', 'X Y Council', 'X council'."""
+    for m in LOCAL_COUNCIL.finditer(text):
+        words = m.group(0).split()
+        start = m.start()
+        while words and (words[0] in LEADING_NOISE or words[0].endswith(("'s", "’s"))):
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
+            words = words[1:]
+        if len(words) >= 2 and words[0][0].isupper():
+            yield start, m.end(), text[start:m.end() - len("council")] + "Council"
     head_last = list(ORG_HEAD_LAST.finditer(text))
     for pattern in (ORG_HEAD_FIRST, ORG_HEAD_LAST):
         for m in (pattern.finditer(text) if pattern is ORG_HEAD_FIRST else head_last):
