@@ -42,7 +42,8 @@ QUESTION = re.compile(r"^\s*(to ask\b|asked\b)", re.I)
 NEGATION = {"not", "n't", "no", "never", "nor", "without", "neither", "against", "whether", "if", "unless"}
 NEGATION_PHRASES = re.compile(r"\b(no plans?|no intention|rather than|refus\w* to|declin\w* to|no longer considering|"
                               r"not (?:currently )?(?:considering|planning))\b", re.I)
-# "considering blacklisting", "looking at whether to ban", "may ban": not done yet, so a review; but
+# "considering blacklisting", "looking at whether to ban", "proposes to prohibit", "may ban": not done yet,
+# so a review; but
 # "equipment that may be added to the list" describes, and is nobody's action
 CHALLENGED = re.compile(r"\b(order|orders|decision|ban|ruling|designation|listing|rule|sanctions?)\b", re.I)
 ENSURE = re.compile(r"\b(ensur\w*|make sure|so that|requir\w+|instruct\w*|direct\w*|order\w*|told|mandat\w*)\b", re.I)
@@ -62,6 +63,9 @@ JOB_TITLE = re.compile(r"\b(head|director|chief|officer|manager)(?: of| for)(?: 
                        r"(?: (?:and|&))?\s*$", re.I)
 CONSIDER = re.compile(r"\b(consider\w*|look\w* at|looking into|explor\w*|weigh\w*|mull\w*)(?:\s+\w+){0,4}\s*$"
                       r"|(?<!\bthat )(?<!\bwhich )\b(could|may|might)(?:\s+\w+){0,2}\s*$", re.I)
+# "The Commission proposes to revise its rules to prohibit ... on the Covered List": the proposal scopes
+# over the rest of its clause
+PROPOSAL = re.compile(r"\bpropos(?:es|ed|ing) to\b(?:(?!\b(?:and|but|then|while|whereas)\b)[^;])*$", re.I)
 STRONG_CALL = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|urg\w+|ask(?:s|ed|ing)? for|demand\w*|press(?:es|ed|ing)? (?:for|the)|"
                          r"push\w* for|campaign\w* for|lobb\w+|petition\w*|want\w* (?:\w+ ){0,4}to|recommend\w*|"
                          r"follow (?:the )?(?:us|lead|example|united states|america)|it is time)\b", re.I)
@@ -200,7 +204,7 @@ class ActionRules:
             # a noun in a job title: "head of research & investigations at Big Brother Watch"
             return None
         if kind in ("ban_procurement", "ban_installation", "remove", "disconnect", "sanction") \
-                and CONSIDER.search(before_text):
+                and (CONSIDER.search(before_text) or PROPOSAL.search(self.text, sent.start_char, trigger.start_char)):
             kind = "review"
         actor, actor_kind, actor_from_text = self._actor(doc, sent, trigger, ents, ctx, kind)
         if kind in ("ban_procurement", "ban_installation", "remove", "disconnect", "sanction", "legislation"):
