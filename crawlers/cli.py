@@ -1,5 +1,6 @@
 """`python -m crawlers`: run the spiders, on the recordings or live.
 
+\b
     python -m crawlers crawl                 # every source, replaying the recordings
     python -m crawlers crawl uk_hansard      # one source
     python -m crawlers crawl --live          # the real services (needs the internet)

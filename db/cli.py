@@ -1,5 +1,6 @@
 """`python -m db`: build, check, search and serve the tracker database.
 
+\b
     python -m db build --crawl build/crawl --extracted build/extracted.jsonl --out data/tracker.db
     python -m db search "cease deployment" --db data/tracker.db
     python -m db serve --db data/tracker.db --port 8001

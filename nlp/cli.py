@@ -1,5 +1,6 @@
 """`python -m nlp`: extract events from documents, and measure the extractor.
 
+\b
     python -m nlp extract build/documents.jsonl -o build/extracted.jsonl
     cat docs.jsonl | python -m nlp extract - -o -
     python -m nlp eval                       # the dev set in tests/nlp/dev.jsonl
