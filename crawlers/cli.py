@@ -56,6 +56,8 @@ def list_sources():
 @click.option("--log-level", default="WARNING", show_default=True)
 def crawl(names, live, out_dir, archive_dir, state_file, replay_url, strict, overrides, redis_url, run_id, worker, spider_args,
           jobdir, log_level):
+    if jobdir and redis_url:
+        raise click.UsageError("--jobdir and --redis do not combine: in a distributed crawl the queue lives in Redis")
     module = "crawlers.settings.live" if live else "crawlers.settings.replay"
     os.environ["SCRAPY_SETTINGS_MODULE"] = module
     from scrapy.crawler import CrawlerProcess
