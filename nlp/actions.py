@@ -53,6 +53,8 @@ NATIONAL_CUE = re.compile(r"\b(government|federal|congress|parliament|minist\w+|
                           r"entity list|white house|administration|national|state department)\b", re.I)
 LOCAL_CUE = re.compile(r"\b(councils?|local authorit\w+|authority|schools?|universit\w+|hospitals?|trusts?|"
                        r"retailers?|stores?|supermarkets?)\b", re.I)
+# a trigger inside a sentence's leading concessive or circumstantial phrase is background, not news
+BACKGROUND = re.compile(r"\s*[\"“']?(?:although|though|despite|in spite of|amid|amidst|notwithstanding)\b[^,;:]*$", re.I)
 # "a decision was taken not to install", "agreed not to buy": a negated verb that is the ban itself
 DECIDED_NOT = re.compile(r"\b(decid\w+|decision|agreed|resolved|stipulat\w+|opted|chose|chosen|committed|pledged|"
                          r"vowed|instructed|told|ordered|directed|advised)\b(?:\s+\S+){0,8}?\s+not\s+to\s+\S+\s*$", re.I)
@@ -194,6 +196,8 @@ class ActionRules:
             negated = near & NEGATION or NEGATION_PHRASES.search(before_text)
             if negated and not DECIDED_NOT.search(before_text) or NO_OBLIGATION.search(text):
                 return None
+        if BACKGROUND.match(self.text, sent.start_char, trigger.start_char):
+            return None  # "Although hampered by the U.S. sanctions, Hikvision's revenue ...": background
         if rule == "ensure_not" and not ENSURE.search(before_text):  # "we do not use X" states a fact
             return None
         if rule == "decided_not" and not DECISION.search(before_text):  # "asked them not to use": no decision

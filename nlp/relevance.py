@@ -19,7 +19,8 @@ SURVEILLANCE_CONTEXT = re.compile(
 PRODUCT_OR_FINANCE = re.compile(
     r"\b(revenue|profits?|shares?|stock|earnings|quarterly|dividend|ipo|investors?|launch(?:es|ed)?|unveil\w*|"
     r"new (?:camera|product|model|range|series)|firmware|hands-on|review:|price|discount|deal of|best (?:cheap )?"
-    r"(?:security )?cameras?|buy now|trade show|expo|partnership with|distributor)\b", re.I)
+    r"(?:security )?cameras?|buy now|trade show|expo|partnership with|distributor|r&d|research (?:and|&) development|"
+    r"open(?:s|ed|ing)? (?:a )?new (?:office|centre|center|factory|plant|headquarters|facility|research))\b", re.I)
 PARLIAMENT_KINDS = {"written_question", "written_statement", "hansard", "govuk", "federal_register"}
 
 

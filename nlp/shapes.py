@@ -94,7 +94,7 @@ def organisation_shapes(text: str):
             while words and (words[0] in LEADING_NOISE or words[0].endswith(("'s", "’s"))):
                 start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
                 words = words[1:]
-            if len(words) < 2:
+            if len(words) < 2 or (start > 0 and text[start - 1] in "&/"):  # "R&D Centre" is no name
                 continue
             end = m.start() + len(value)
             value = text[start:end].rstrip(",")
