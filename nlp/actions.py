@@ -229,7 +229,7 @@ class ActionRules:
         confidence = (0.9 if rule in HIGH_CONFIDENCE_RULES else 0.75) - (0 if actor_from_text else 0.15) \
             - (0 if vendors_from_text else 0.1)
         return Action(
-            type=kind, actor=actor, vendors=vendors, date=self._date(doc, sent, ctx),
+            type=kind, actor=actor, vendors=vendors, date=self._date(doc, sent, ctx, trigger),
             evidence=self.text[evidence_start:evidence_end], start=evidence_start, end=evidence_end,
             confidence=round(max(0.1, confidence), 2), rule=trigger.id_, trigger=trigger.text,
         )
@@ -357,13 +357,22 @@ class ActionRules:
             return ["*"], False
         return list(ctx["doc_vendors"]), False
 
-    def _date(self, doc, sent, ctx) -> str | None:
+    def _date(self, doc, sent, ctx, trigger) -> str | None:
+        """The date in the sentence nearest the trigger, a written-out one before one read against the
+        document's date ("barred TikTok in March, while in 2020 it said it would ban Huawei" -> 2020;
+        "In January 2020, in a report made public last week, ... recommended" -> 2020-01); never a
+        deadline, never after the document's date."""
         published = ctx["published"]
-        for start, end, value, deadline in doc._.dates or []:
+        best = None
+        for start, end, value, deadline, relative in doc._.dates or []:
             if start >= sent.start_char and end <= sent.end_char and not deadline:
                 if published and value[:len(published)] > published[:len(value)]:
                     continue
-                return value
+                rank = (relative, max(start - trigger.end_char, trigger.start_char - end, 0))
+                if best is None or rank < best[0]:
+                    best = (rank, value)
+        if best is not None:
+            return best[1]
         return published
 
 

@@ -62,7 +62,14 @@ DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[ \t]+{_MON},?[ \t]+
 MONTH_DAY_YEAR = re.compile(rf"\b{_MON}[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+((?:19|20)\d{{2}})\b")
 MONTH_YEAR = re.compile(rf"\b{_MON}[ \t]+((?:19|20)\d{{2}})\b")
 ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
-IN_YEAR = re.compile(r"\b(?:in|since|during|from|early|late|mid)[ \t]+((?:19|20)\d{2})\b")
+IN_YEAR = re.compile(r"\b(?:in|since|during|from|early|late|mid)[ \t]+((?:19|20)\d{2})\b", re.I)
+# a month or a weekday without its year, read against the document's date: "in November last year",
+# "said on Thursday"
+MONTH_ALONE = re.compile(rf"\b(in|on|since|during|from|last|early|late|mid|until|by)[ \t]+{_MON}\b(?![ \t]+\d)"
+                         r"(?:[ \t]+(last|this)[ \t]+year\b)?", re.I)
+WEEKDAY = re.compile(r"\b(?:on|last)[ \t]+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+YEAR_WORD = re.compile(r"\b(last|this)[ \t]+year\b", re.I)
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 RELATIVE = re.compile(r"\b(today|yesterday|this week|last week)\b", re.I)
 
 
@@ -139,17 +146,18 @@ def acronym_definitions(text: str, spans):
 
 
 def dates(text: str, published: date | None = None):
-    """(start, end, value, deadline) where value is YYYY-MM-DD, YYYY-MM or YYYY."""
+    """(start, end, value, deadline, relative): value is YYYY-MM-DD, YYYY-MM or YYYY; relative when it was
+    read against the document's date ("in November", "on Thursday", "last year")."""
     taken: list[tuple[int, int]] = []
 
     def free(s, e):
         return all(e <= a or s >= b for a, b in taken)
 
-    def emit(m, value):
+    def emit(m, value, relative=False):
         taken.append((m.start(), m.end()))
         before = text[max(0, m.start() - 12):m.start()].lower()
         deadline = bool(re.search(r"\b(by|until|till|before|deadline|end of)\s*$", before))
-        return m.start(), m.end(), value, deadline
+        return m.start(), m.end(), value, deadline, relative
 
     found = []
     for m in DAY_MONTH_YEAR.finditer(text):
@@ -173,10 +181,30 @@ def dates(text: str, published: date | None = None):
         if free(m.start(1), m.end(1)):
             found.append(emit(m, m.group(1)))
     if published:
+        for m in MONTH_ALONE.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            month = MONTHS[m.group(2).lower().rstrip(".")]
+            ahead = m.group(1).lower() in ("by", "until")  # a deadline looks forward
+            if m.group(3):
+                year = published.year - (1 if m.group(3).lower() == "last" else 0)
+            elif ahead:
+                year = published.year if month >= published.month else published.year + 1
+            else:
+                year = published.year if month <= published.month else published.year - 1
+            start, end, value, deadline, _ = emit(m, f"{year}-{month:02d}")
+            found.append((start, end, value, deadline or ahead, True))
+        for m in WEEKDAY.finditer(text):
+            if free(m.start(), m.end()):
+                back = (published.weekday() - WEEKDAYS.index(m.group(1).lower())) % 7
+                found.append(emit(m, (published - timedelta(days=back)).isoformat(), relative=True))
+        for m in YEAR_WORD.finditer(text):
+            if free(m.start(), m.end()):
+                found.append(emit(m, str(published.year - (1 if m.group(1).lower() == "last" else 0)), relative=True))
         for m in RELATIVE.finditer(text):
             word = m.group(1).lower()
             offset = {"today": 0, "yesterday": 1, "this week": 0, "last week": 7}[word]
-            found.append(emit(m, (published - timedelta(days=offset)).isoformat()))
+            found.append(emit(m, (published - timedelta(days=offset)).isoformat(), relative=True))
     return sorted(found)
 
 

@@ -57,6 +57,23 @@ def test_a_deadline_is_not_the_action_date(extract):
     assert r["actions"][0]["date"] == "2024-01-10"
 
 
+def test_dates_without_a_year_are_read_against_the_documents_date(extract):
+    def date(text, published="2023-02-10"):
+        return extract(text, published=published, jurisdiction="US")["actions"][0]["date"]
+
+    assert date("The US banned imports of Hikvision and Dahua equipment in November last year.") == "2022-11"
+    assert date("The FCC said in November it was banning Hikvision equipment.") == "2022-11"
+    assert date("The FCC banned Hikvision equipment on Thursday.", published="2022-11-26") == "2022-11-24"
+    assert date("In 2021, the council removed its Hikvision cameras.") == "2021"
+    assert date("The council will remove its Hikvision cameras by March.") == "2023-02-10"  # a deadline
+
+
+def test_a_written_out_date_near_the_trigger_wins(extract):
+    r = extract("In January 2020, in a report made public last week, the Council on Ethics recommended that the "
+                "fund divest from Hikvision.", published="2020-09-23")
+    assert r["actions"][0]["date"] == "2020-01"
+
+
 def test_acronym_defined_in_the_text_resolves(extract):
     r = extract("The Northshire Procurement Agency (NPA) reviewed its suppliers. The NPA will replace Dahua cameras.")
     assert "Northshire Procurement Agency" in r["organisations"]
