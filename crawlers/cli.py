@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -74,6 +75,7 @@ def crawl(names, live, out_dir, archive_dir, state_file, replay_url, strict, ove
     if jobdir:
         settings.set("JOBDIR_ROOT", jobdir)
     if redis_url:
+        check_redis(redis_url)
         from .distributed import settings_for
 
         for key, value in settings_for(redis_url, run_id, worker or None).items():
@@ -88,27 +90,47 @@ def crawl(names, live, out_dir, archive_dir, state_file, replay_url, strict, ove
     kwargs = dict(item.partition("=")[::2] for item in spider_args)
     for name in names or config.sources():
         process.crawl(name, **kwargs)
+    started = time.time()
     process.start()
-    summary = summarise(Path(out_dir), names or list(config.sources()))
+    summary = summarise(Path(out_dir), names or list(config.sources()), since=started - 1)
     click.echo(summary["text"], err=True)
+    if summary["unfinished"]:  # a crash, a lost Redis: say so in the exit status, for cron and CI
+        raise click.ClickException(f"the crawl did not finish for {', '.join(summary['unfinished'])}; see the log above")
     if strict and summary["invalid"]:
         raise click.ClickException(f"{summary['invalid']} invalid document(s); see *.dropped.jsonl")
 
 
-def summarise(out_dir: Path, names) -> dict:
-    lines, invalid = [], 0
+def check_redis(url: str) -> None:
+    """Fail at once, in one line, when the shared Redis of a distributed crawl cannot be used."""
+    try:
+        import redis
+    except ImportError:
+        raise click.ClickException("--redis needs the distributed extras: pip install -e '.[distributed]'") from None
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise click.ClickException(f"cannot use Redis at {url}: {exc}") from None
+
+
+def summarise(out_dir: Path, names, since: float = 0.0) -> dict:
+    """One line per source from its run record; the sources whose run did not finish (no record
+    written by this run, or a finish reason other than finished or a requested shutdown)."""
+    lines, invalid, unfinished = [], 0, []
     for name in names:
         path = out_dir / f"{name}.run.json"
-        if not path.exists():
+        if not path.exists() or path.stat().st_mtime < since:
             lines.append(f"{name:24} no run record")
+            unfinished.append(name)
             continue
         run = json.loads(path.read_text())
+        if run.get("finish_reason") not in ("finished", "shutdown"):
+            unfinished.append(name)
         dropped = [json.loads(l) for l in open(out_dir / f"{name}.dropped.jsonl")]
         invalid += sum(1 for d in dropped if d["reason"].startswith("invalid"))
         errors = ", ".join(f"{k} {v}" for k, v in sorted(run["errors"].items())) or "none"
         lines.append(f"{name:24} {run['items']:4} documents, {run['requests']:3} requests, "
                      f"{run['dropped']} dropped, {run['failures']} failed; errors: {errors}")
-    return {"text": "\n".join(lines), "invalid": invalid}
+    return {"text": "\n".join(lines), "invalid": invalid, "unfinished": unfinished}
 
 
 def main():

@@ -17,6 +17,11 @@ This module adds exactly that, on the same Redis:
 
 A re-run request may yield an item a dead worker had already written: ingest
 upserts by the document's id, so every document lands exactly once.
+
+If Redis goes away, a worker keeps what it cannot store (new requests, entries to
+clear) in memory and retries for DISTRIBUTED_REDIS_GRACE seconds; if Redis is
+still gone, the spider closes with the reason ``redis_unavailable`` and the crawl
+command exits non-zero, so a supervisor knows to run it again.
 """
 
 from __future__ import annotations
@@ -25,10 +30,15 @@ import hashlib
 import logging
 import os
 import socket
+import time
 
+from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler
+
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 logger = logging.getLogger(__name__)
 
@@ -73,9 +83,12 @@ def settings_for(redis_url: str, run_id: str, worker: str | None = None) -> dict
         "SCHEDULER_DUPEFILTER_KEY": f"policy-tracker:{run_id}:%(spider)s:dupefilter",
         "SCHEDULER_PERSIST": True,  # one worker finishing must not empty the shared queue
         "REDIS_URL": redis_url,
+        # a Redis that stops answering must not hang the worker: calls time out and count as an outage
+        "REDIS_PARAMS": {"socket_timeout": 5, "socket_connect_timeout": 5, "retry_on_timeout": False},
         "DISTRIBUTED_RUN_ID": run_id,
         "DISTRIBUTED_WORKER": worker or f"{socket.gethostname()}-{os.getpid()}",
         "DISTRIBUTED_HEARTBEAT_TTL": 3,
+        "DISTRIBUTED_REDIS_GRACE": 30,
         "EXTENSIONS": {"crawlers.runs.CrawlRecorder": 500, "crawlers.distributed.DistributedCoordination": 600},
     }
 
@@ -108,7 +121,37 @@ class ReliableScheduler(Scheduler):
         self._take = self.server.register_script(_TAKE)
         self._give_back = self.server.register_script(_GIVE_BACK)
         self.scraping: set[str] = set()  # in-flight ids whose response is being scraped now
+        self.unsent: list = []  # requests Redis could not take while it was away
+        self.uncleared: set[str] = set()  # in-flight entries to clear once Redis is back
+        self.down_since: float | None = None
+        self.grace = self.crawler.settings.getfloat("DISTRIBUTED_REDIS_GRACE", 30)
         self._clear_when_scraped(self.crawler.engine.scraper)
+
+    # -- Redis going away ------------------------------------------------------
+
+    def redis_down(self, exc) -> None:
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+            logger.error("lost Redis (%s); keeping new requests in memory and retrying for %.0f s", exc, self.grace)
+
+    def redis_up(self) -> None:
+        if self.down_since is not None:
+            logger.warning("Redis is back after %.1f s", time.monotonic() - self.down_since)
+            self.down_since = None
+
+    @property
+    def redis_gone(self) -> bool:
+        """Redis has been unreachable for longer than the grace period."""
+        return self.down_since is not None and time.monotonic() - self.down_since > self.grace
+
+    def _catch_up(self) -> None:
+        """Send what Redis missed while it was away: requests to queue, entries to clear."""
+        while self.unsent:
+            self._enqueue_now(self.unsent[0])
+            self.unsent.pop(0)
+        for key in list(self.uncleared):
+            self.server.hdel(self.keys["inflight"], key)
+            self.uncleared.discard(key)
 
     def _clear_when_scraped(self, scraper):
         """Clear a request's in-flight entry when Scrapy has finished scraping its response or
@@ -125,7 +168,11 @@ class ReliableScheduler(Scheduler):
             def done(outcome):
                 if key:
                     self.scraping.discard(key)
-                    self.server.hdel(self.keys["inflight"], key)
+                    try:
+                        self.server.hdel(self.keys["inflight"], key)
+                    except REDIS_DOWN as exc:
+                        self.redis_down(exc)
+                        self.uncleared.add(key)
                 return outcome
 
             return original(result, request).addBoth(done)
@@ -138,27 +185,76 @@ class ReliableScheduler(Scheduler):
         downloader middleware made from one in flight (a retry, a redirect) takes over from it
         in the same step; a request a callback yields while its parent is scraped does not."""
         parent = request.meta.pop("inflight_id", None)
-        replaces = parent if parent and parent not in self.scraping else ""
+        request.meta["inflight_replaces"] = parent if parent and parent not in self.scraping else ""
+        if self.unsent:  # keep the order: Redis has not taken the earlier ones yet
+            self.unsent.append(request)
+            return True
+        try:
+            return self._enqueue_now(request)
+        except REDIS_DOWN as exc:
+            self.redis_down(exc)
+            self.unsent.append(request)
+            return True
+
+    def _enqueue_now(self, request) -> bool:
+        replaces = request.meta.pop("inflight_replaces", "")
         fp = "" if request.dont_filter else self.df.request_fingerprint(request)
-        added = self._enqueue(keys=[self.df.key, self.queue.key, self.keys["inflight"]],
-                              args=[fp, -request.priority, self.queue._encode_request(request), replaces])
+        try:
+            added = self._enqueue(keys=[self.df.key, self.queue.key, self.keys["inflight"]],
+                                  args=[fp, -request.priority, self.queue._encode_request(request), replaces])
+        except REDIS_DOWN:
+            request.meta["inflight_replaces"] = replaces  # for the next attempt
+            raise
         if not added:
             self.df.log(request, self.spider)
             return False
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
     def next_request(self):
-        request = self._take_one()
-        if request is None and self.reclaim():
+        if self.redis_gone:
+            self._close_for_redis()
+            return None
+        try:
+            self._catch_up()
             request = self._take_one()
-        if request is not None:
-            ttl = self.crawler.settings.getint("DISTRIBUTED_HEARTBEAT_TTL", 3)
-            self.server.set(self.keys["heartbeat"] % self.worker, b"busy", ex=ttl)  # working again
-            if self.stats:
-                self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+            if request is None and self.reclaim():
+                request = self._take_one()
+            if request is not None:
+                ttl = self.crawler.settings.getint("DISTRIBUTED_HEARTBEAT_TTL", 3)
+                self.server.set(self.keys["heartbeat"] % self.worker, b"busy", ex=ttl)  # working again
+        except REDIS_DOWN as exc:
+            self.redis_down(exc)
+            return None  # a request already taken stays in Redis's in-flight hash for whoever is left
+        self.redis_up()
+        if request is not None and self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def has_pending_requests(self):
+        try:
+            return bool(self.unsent) or super().has_pending_requests()
+        except REDIS_DOWN as exc:
+            self.redis_down(exc)
+            return bool(self.unsent)  # what Redis holds is out of reach; the idle handler decides
+
+    def _close_for_redis(self) -> None:
+        """Close the spider once (reason redis_unavailable): its run record says so and the crawl
+        command exits non-zero."""
+        if getattr(self, "_closing", False):
+            return
+        self._closing = True
+        logger.error("Redis has been unreachable for more than %.0f s; closing (%d request(s) not queued)",
+                     self.grace, len(self.unsent))
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis_unavailable"))
+
+    def __len__(self):
+        try:
+            return len(self.unsent) + super().__len__()
+        except REDIS_DOWN as exc:
+            self.redis_down(exc)
+            return len(self.unsent)
 
     def _take_one(self):
         taken = self._take(keys=[self.queue.key, self.keys["inflight"]], args=[self.worker])
@@ -210,10 +306,13 @@ class DistributedCoordination:
         """Heartbeat: refresh this worker's key for the spider; set its state ('busy', 'idle') if given."""
         scheduler = self._scheduler()
         key = scheduler.keys["heartbeat"] % self.worker
-        if state:
-            scheduler.server.set(key, state, ex=self.ttl)
-        elif not scheduler.server.expire(key, self.ttl):
-            scheduler.server.set(key, "busy", ex=self.ttl)
+        try:
+            if state:
+                scheduler.server.set(key, state, ex=self.ttl)
+            elif not scheduler.server.expire(key, self.ttl):
+                scheduler.server.set(key, "busy", ex=self.ttl)
+        except REDIS_DOWN as exc:  # the scheduler decides when to give up
+            scheduler.redis_down(exc)
 
     def opened(self, spider):
         from twisted.internet import task
@@ -229,12 +328,19 @@ class DistributedCoordination:
 
     def idle(self, spider):
         scheduler = self._scheduler()
-        if scheduler.reclaim() or len(scheduler) or scheduler._others_in_flight():
-            self.beat("busy")
-            raise DontCloseSpider
-        self.beat("idle")
-        if self._others_busy(scheduler):
-            raise DontCloseSpider
+        if scheduler.redis_gone:
+            scheduler._close_for_redis()
+            raise DontCloseSpider  # the close is under way, with its own reason
+        try:
+            if scheduler.unsent or scheduler.reclaim() or len(scheduler) or scheduler._others_in_flight():
+                self.beat("busy")
+                raise DontCloseSpider
+            self.beat("idle")
+            if self._others_busy(scheduler):
+                raise DontCloseSpider
+        except REDIS_DOWN as exc:
+            scheduler.redis_down(exc)
+            raise DontCloseSpider from None
 
     def _others_busy(self, scheduler) -> bool:
         """Another live worker is still busy with this spider: it may yet add work (or die holding some)."""
@@ -248,4 +354,7 @@ class DistributedCoordination:
         if self.loop and self.loop.running:
             self.loop.stop()
         scheduler = self._scheduler()
-        scheduler.server.delete(scheduler.keys["heartbeat"] % self.worker)
+        try:
+            scheduler.server.delete(scheduler.keys["heartbeat"] % self.worker)
+        except REDIS_DOWN:
+            pass  # the key expires by itself

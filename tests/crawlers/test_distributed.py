@@ -21,15 +21,13 @@ from tests.conftest import ROOT, SOURCES, free_port, jsonl
 pytestmark = [pytest.mark.redis, pytest.mark.serial]
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
+def start_redis(workdir):
     binary = shutil.which("redis-server")
     if not binary:
         if os.environ.get("CI"):
             pytest.fail("redis-server is not installed; `make test` installs it (make browser-deps)")
         pytest.skip("redis-server not installed")
     port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                                "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     client = redis.Redis(port=port)
@@ -39,9 +37,26 @@ def redis_url(tmp_path_factory):
             break
         except redis.ConnectionError:
             time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
+    return server, f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    server, url = start_redis(tmp_path_factory.mktemp("redis"))
+    yield url
     server.terminate()
     server.wait(10)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own, to stop, freeze or kill."""
+    server, url = start_redis(tmp_path)
+    yield server, url
+    if server.poll() is None:
+        server.send_signal(signal.SIGCONT)
+        server.kill()
+        server.wait(10)
 
 
 @pytest.fixture
@@ -49,8 +64,8 @@ def worker():
     """Start a crawl worker process; any still running when the test ends (a hang) is killed."""
     started = []
 
-    def start(name, run_id, redis_url, replay_url, out):
-        started.append(_worker(name, run_id, redis_url, replay_url, out))
+    def start(name, run_id, redis_url, replay_url, out, *extra):
+        started.append(_worker(name, run_id, redis_url, replay_url, out, *extra))
         return started[-1]
 
     yield start
@@ -60,12 +75,20 @@ def worker():
             process.wait(10)
 
 
-def _worker(name, run_id, redis_url, replay_url, out):
-    return subprocess.Popen(
+def _worker(name, run_id, redis_url, replay_url, out, *extra):
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / f"{name}.log"  # a file, not a pipe: a pipe nobody reads fills up and blocks the worker
+    process = subprocess.Popen(
         [sys.executable, "-m", "crawlers", "crawl", "--out", str(out / name), "--archive", str(out / "raw"),
          "--replay-url", replay_url, "--redis", redis_url, "--run-id", run_id, "--worker", name,
-         "-s", "CONCURRENT_REQUESTS=2"],  # a small prefetch, so a second worker gets a share of a small crawl
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+         "-s", "CONCURRENT_REQUESTS=2", *extra],  # a small prefetch, so a second worker gets a share of a small crawl
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "w"), env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    process.log = log
+    return process
+
+
+def log_of(process) -> str:
+    return process.log.read_text(errors="replace")
 
 
 def outputs(folder):
@@ -114,7 +137,7 @@ def test_two_workers_share_the_work_and_process_each_response_once(redis_url, tm
         wait_for(lambda: any(client.scan_iter("policy-tracker:split:*:worker:A")), "worker A never started")
         workers = [first, worker("B", "split", redis_url, server.url, tmp_path)]
         for w in workers:
-            assert w.wait(120) == 0, w.stderr.read().decode()[-3000:]
+            assert w.wait(120) == 0, log_of(w)[-3000:]
     finally:
         server.stop()
     items = {n: outputs(tmp_path / n) for n in ("A", "B")}
@@ -140,7 +163,7 @@ def test_a_killed_worker_loses_nothing(redis_url, tmp_path, built, worker, kill_
         wait_for(lambda: len(server.log) >= kill_after and a_holds_requests(client, run_id), "no point to kill A at")
         a.send_signal(signal.SIGKILL)  # while it holds requests it took from the shared queue
         a.wait(10)
-        assert b.wait(120) == 0, b.stderr.read().decode()[-3000:]
+        assert b.wait(120) == 0, log_of(b)[-3000:]
     finally:
         server.stop()
     got = {d["id"] for n in ("A", "B") for d in outputs(tmp_path / n)}
@@ -153,3 +176,42 @@ def test_a_killed_worker_loses_nothing(redis_url, tmp_path, built, worker, kill_
     assert got == expected
     assert reclaimed >= 1
     assert_nothing_left(client, run_id)
+
+
+OUTAGE = ("-s", "DISTRIBUTED_REDIS_GRACE=6", "-s", 'REDIS_PARAMS={"socket_timeout": 1, "socket_connect_timeout": 1}')
+
+
+def test_a_short_redis_outage_is_ridden_out(own_redis, tmp_path, built, worker):
+    redis_server, url = own_redis
+    server = ReplayServer(faults=Faults(delay=0.25)).start()
+    try:
+        a = worker("A", "outage", url, server.url, tmp_path, *OUTAGE)
+        wait_for(lambda: len(server.log) >= 8, "the crawl never got going")
+        redis_server.send_signal(signal.SIGSTOP)  # Redis stops answering (a freeze, a failover)
+        time.sleep(3)
+        redis_server.send_signal(signal.SIGCONT)
+        assert a.wait(180) == 0, log_of(a)[-3000:]
+        log = log_of(a)
+    finally:
+        server.stop()
+    assert "lost Redis" in log and "Redis is back" in log
+    assert {d["id"] for d in outputs(tmp_path / "A")} == expected_ids(built)
+
+
+def test_redis_gone_for_good_is_a_clear_failure(own_redis, tmp_path, worker):
+    redis_server, url = own_redis
+    server = ReplayServer(faults=Faults(delay=0.25)).start()
+    try:
+        a = worker("A", "gone", url, server.url, tmp_path, *OUTAGE)
+        wait_for(lambda: len(server.log) >= 8, "the crawl never got going")
+        redis_server.kill()
+        redis_server.wait(10)
+        stopped = time.monotonic()
+        code = a.wait(120)
+        log = log_of(a)
+    finally:
+        server.stop()
+    assert code == 1 and "the crawl did not finish" in log and "Redis has been unreachable" in log, log[-3000:]
+    assert time.monotonic() - stopped < 60  # the grace period and a little, not a hang
+    runs = [json.loads(p.read_text()) for p in (tmp_path / "A").glob("*.run.json")]
+    assert runs and any(r["finish_reason"] == "redis_unavailable" for r in runs)

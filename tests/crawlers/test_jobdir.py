@@ -59,12 +59,3 @@ def test_a_paused_crawl_resumes_without_loss_or_repeat(tmp_path, built, figures)
                          "requests_after_resume": len(server.log) - requests_before, "repeated_requests": len(repeats),
                          "documents_lost": lost}
 
-
-def test_jobdir_and_redis_are_refused_together(tmp_path):
-    from click.testing import CliRunner
-
-    from crawlers.cli import cli
-
-    result = CliRunner().invoke(cli, ["crawl", "--jobdir", str(tmp_path / "job"), "--redis", "redis://127.0.0.1:1/0"])
-    assert result.exit_code == 2 and "do not combine" in result.output
-    assert not (tmp_path / "job").exists()
