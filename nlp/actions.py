@@ -42,13 +42,15 @@ QUESTION = re.compile(r"^\s*(to ask\b|asked\b)", re.I)
 NEGATION = {"not", "n't", "no", "never", "nor", "without", "neither", "against", "whether", "if", "unless"}
 NEGATION_PHRASES = re.compile(r"\b(no plans?|no intention|rather than|refus\w* to|declin\w* to|no longer considering|"
                               r"not (?:currently )?(?:considering|planning))\b", re.I)
-# "considering blacklisting", "looking at whether to ban", "proposes to prohibit", "may ban": not done yet,
-# so a review; but
-# "equipment that may be added to the list" describes, and is nobody's action
+# what a vendor "challenging" or "appealing" must name for that to be its denial
 CHALLENGED = re.compile(r"\b(order|orders|decision|ban|ruling|designation|listing|rule|sanctions?)\b", re.I)
+# "ensure ... do not use or purchase" is a prohibition only under one of these
 ENSURE = re.compile(r"\b(ensur\w*|make sure|so that|requir\w+|instruct\w*|direct\w*|order\w*|told|mandat\w*)\b", re.I)
-DECISION = re.compile(r"\b(decid\w+|decision|agreed|resolved|stipulat\w+|opted|chose|chosen|committed|pledged|vowed|"
-                      r"instructed|ordered|directed|policy)\b", re.I)
+# "not to install" is a ban only after one of these
+DECIDING = (r"decid\w+|decision|agreed|resolved|stipulat\w+|opted|chose|chosen|committed|pledged|vowed|instructed|"
+            r"ordered|directed")
+DECISION = re.compile(rf"\b({DECIDING}|policy)\b", re.I)
+# an unnamed subject in the news is the state only in a sentence about the state
 NATIONAL_CUE = re.compile(r"\b(government|federal|congress|parliament|minist\w+|law|bill|act|regulations?|ndaa|"
                           r"entity list|white house|administration|national|state department)\b", re.I)
 LOCAL_CUE = re.compile(r"\b(councils?|local authorit\w+|authority|schools?|universit\w+|hospitals?|trusts?|"
@@ -56,13 +58,14 @@ LOCAL_CUE = re.compile(r"\b(councils?|local authorit\w+|authority|schools?|unive
 # a trigger inside a sentence's leading concessive or circumstantial phrase is background, not news
 BACKGROUND = re.compile(r"\s*[\"“']?(?:although|though|despite|in spite of|amid|amidst|notwithstanding)\b[^,;:]*$", re.I)
 # "a decision was taken not to install", "agreed not to buy": a negated verb that is the ban itself
-DECIDED_NOT = re.compile(r"\b(decid\w+|decision|agreed|resolved|stipulat\w+|opted|chose|chosen|committed|pledged|"
-                         r"vowed|instructed|told|ordered|directed|advised)\b(?:\s+\S+){0,8}?\s+not\s+to\s+\S+\s*$", re.I)
+DECIDED_NOT = re.compile(rf"\b({DECIDING}|told|advised)\b(?:\s+\S+){{0,8}}?\s+not\s+to\s+\S+\s*$", re.I)
 # "they are under no obligation to do so", "are not required to remove": a permission, not an action
 NO_OBLIGATION = re.compile(r"\b(under no obligation|no requirement|not (?:be )?(?:obliged|required|mandated|compelled))\b",
                            re.I)
 JOB_TITLE = re.compile(r"\b(head|director|chief|officer|manager)(?: of| for)(?: \w+){0,2}"
                        r"(?: (?:and|&))?\s*$", re.I)
+# "considering blacklisting", "looking at whether to ban", "may ban": not done yet, so a review; but
+# "equipment that may be added to the list" describes, and is nobody's action
 CONSIDER = re.compile(r"\b(consider\w*|look\w* at|looking into|explor\w*|weigh\w*|mull\w*)(?:\s+\w+){0,4}\s*$"
                       r"|(?<!\bthat )(?<!\bwhich )\b(could|may|might)(?:\s+\w+){0,2}\s*$", re.I)
 # "The Commission proposes to revise its rules to prohibit ... on the Covered List": the proposal scopes
