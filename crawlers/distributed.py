@@ -121,6 +121,7 @@ class ReliableScheduler(Scheduler):
         self._take = self.server.register_script(_TAKE)
         self._give_back = self.server.register_script(_GIVE_BACK)
         self.scraping: set[str] = set()  # in-flight ids whose response is being scraped now
+        self.held: set[str] = set()  # in-flight ids this worker took and has not cleared or handed over
         self.unsent: list = []  # requests Redis could not take while it was away
         self.uncleared: set[str] = set()  # in-flight entries to clear once Redis is back
         self.down_since: float | None = None
@@ -168,6 +169,7 @@ class ReliableScheduler(Scheduler):
             def done(outcome):
                 if key:
                     self.scraping.discard(key)
+                    self.held.discard(key)
                     try:
                         self.server.hdel(self.keys["inflight"], key)
                     except REDIS_DOWN as exc:
@@ -205,6 +207,7 @@ class ReliableScheduler(Scheduler):
         except REDIS_DOWN:
             request.meta["inflight_replaces"] = replaces  # for the next attempt
             raise
+        self.held.discard(replaces)  # handed over (or already gone): the new request carries it
         if not added:
             self.df.log(request, self.spider)
             return False
@@ -221,13 +224,16 @@ class ReliableScheduler(Scheduler):
             request = self._take_one()
             if request is None and self.reclaim():
                 request = self._take_one()
-            if request is not None:
-                ttl = self.crawler.settings.getint("DISTRIBUTED_HEARTBEAT_TTL", 3)
-                self.server.set(self.keys["heartbeat"] % self.worker, b"busy", ex=ttl)  # working again
         except REDIS_DOWN as exc:
             self.redis_down(exc)
-            return None  # a request already taken stays in Redis's in-flight hash for whoever is left
+            return None  # a take whose reply was lost stays in the in-flight hash; reclaim() finds it
         self.redis_up()
+        if request is not None:  # a request in hand is crawled even if the heartbeat cannot be written
+            try:
+                ttl = self.crawler.settings.getint("DISTRIBUTED_HEARTBEAT_TTL", 3)
+                self.server.set(self.keys["heartbeat"] % self.worker, b"busy", ex=ttl)  # working again
+            except REDIS_DOWN as exc:
+                self.redis_down(exc)
         if request is not None and self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
@@ -263,18 +269,24 @@ class ReliableScheduler(Scheduler):
         key, encoded = taken
         request = self.queue._decode_request(encoded)
         request.meta["inflight_id"] = key.decode()
+        self.held.add(request.meta["inflight_id"])
         return request
 
     def reclaim(self) -> int:
-        """Put back the in-flight requests of workers whose heartbeat has stopped."""
+        """Put back the in-flight requests of workers whose heartbeat has stopped, and this
+        worker's own entries that it does not hold: a take that timed out on the way back while
+        Redis had done it (a frozen Redis runs the script when it wakes) would wait forever."""
         returned = 0
         for field, value in self.server.hgetall(self.keys["inflight"]).items():
             owner = value.partition(b"\n")[0].decode()
-            if owner == self.worker or self.server.exists(self.keys["heartbeat"] % owner):
+            if owner == self.worker:
+                if field.decode() in self.held:
+                    continue
+            elif self.server.exists(self.keys["heartbeat"] % owner):
                 continue
             returned += self._give_back(keys=[self.queue.key, self.keys["inflight"]], args=[field, value])
         if returned:
-            logger.warning("reclaimed %d request(s) from stopped workers", returned)
+            logger.warning("reclaimed %d request(s) from stopped workers or lost replies", returned)
             self.stats.inc_value("distributed/reclaimed", returned)
         return returned
 

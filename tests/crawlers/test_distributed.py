@@ -70,9 +70,14 @@ def worker():
 
     yield start
     for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+        if process.poll() is None:  # hung: dump every thread's stack into its log, then kill it
+            process.send_signal(signal.SIGABRT)
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+            print(f"--- {process.log} ---\n" + log_of(process)[-6000:])
 
 
 def _worker(name, run_id, redis_url, replay_url, out, *extra):
@@ -82,7 +87,8 @@ def _worker(name, run_id, redis_url, replay_url, out, *extra):
         [sys.executable, "-m", "crawlers", "crawl", "--out", str(out / name), "--archive", str(out / "raw"),
          "--replay-url", replay_url, "--redis", redis_url, "--run-id", run_id, "--worker", name,
          "-s", "CONCURRENT_REQUESTS=2", *extra],  # a small prefetch, so a second worker gets a share of a small crawl
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "w"), env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "w"),
+        env=dict(os.environ, PYTHONPATH=str(ROOT), PYTHONFAULTHANDLER="1"))
     process.log = log
     return process
 
