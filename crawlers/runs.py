@@ -18,6 +18,8 @@ from pathlib import Path
 
 from scrapy import signals
 
+from .pipelines import open_output
+
 
 def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -100,8 +102,6 @@ class CrawlRecorder:
 
 
 def _write_jsonl(path: Path, rows: list[dict], settings) -> None:
-    from .pipelines import open_output
-
     with open_output(path, settings) as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")

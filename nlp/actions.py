@@ -46,10 +46,9 @@ NEGATION_PHRASES = re.compile(r"\b(no plans?|no intention|rather than|refus\w* t
 CHALLENGED = re.compile(r"\b(order|orders|decision|ban|ruling|designation|listing|rule|sanctions?)\b", re.I)
 # "ensure ... do not use or purchase" is a prohibition only under one of these
 ENSURE = re.compile(r"\b(ensur\w*|make sure|so that|requir\w+|instruct\w*|direct\w*|order\w*|told|mandat\w*)\b", re.I)
-# "not to install" is a ban only after one of these
-DECIDING = (r"decid\w+|decision|agreed|resolved|stipulat\w+|opted|chose|chosen|committed|pledged|vowed|instructed|"
-            r"ordered|directed")
-DECISION = re.compile(rf"\b({DECIDING}|policy)\b", re.I)
+# "a decision was taken not to install": "not to <verb>" is a ban only after one of these
+DECISION = re.compile(r"\b(decid\w+|decision|agreed|resolved|stipulat\w+|opted|chose|chosen|committed|pledged|vowed|"
+                      r"instructed|ordered|directed|policy)\b", re.I)
 # an unnamed subject in the news is the state only in a sentence about the state
 NATIONAL_CUE = re.compile(r"\b(government|federal|congress|parliament|minist\w+|law|bill|act|regulations?|ndaa|"
                           r"entity list|white house|administration|national|state department)\b", re.I)
@@ -57,8 +56,6 @@ LOCAL_CUE = re.compile(r"\b(councils?|local authorit\w+|authority|schools?|unive
                        r"retailers?|stores?|supermarkets?)\b", re.I)
 # a trigger inside a sentence's leading concessive or circumstantial phrase is background, not news
 BACKGROUND = re.compile(r"\s*[\"“']?(?:although|though|despite|in spite of|amid|amidst|notwithstanding)\b[^,;:]*$", re.I)
-# "a decision was taken not to install", "agreed not to buy": a negated verb that is the ban itself
-DECIDED_NOT = re.compile(rf"\b({DECIDING}|told|advised)\b(?:\s+\S+){{0,8}}?\s+not\s+to\s+\S+\s*$", re.I)
 # "they are under no obligation to do so", "are not required to remove": a permission, not an action
 NO_OBLIGATION = re.compile(r"\b(under no obligation|no requirement|not (?:be )?(?:obliged|required|mandated|compelled))\b",
                            re.I)
@@ -196,8 +193,7 @@ class ActionRules:
             return None
         if kind not in ("no_comment", "denial", "disconnect") or family == "ban":
             near = {t.lower_ for t in doc[max(sent.start, trigger.start - 5):trigger.start]}
-            negated = near & NEGATION or NEGATION_PHRASES.search(before_text)
-            if negated and not DECIDED_NOT.search(before_text) or NO_OBLIGATION.search(text):
+            if near & NEGATION or NEGATION_PHRASES.search(before_text) or NO_OBLIGATION.search(text):
                 return None
         if BACKGROUND.match(self.text, sent.start_char, trigger.start_char):
             return None  # "Although hampered by the U.S. sanctions, Hikvision's revenue ...": background

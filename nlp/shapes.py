@@ -78,14 +78,18 @@ LOCAL_COUNCIL = re.compile(rf"\b(?:{CW}[ \t]+(?:(?:and|&)[ \t]+)?){{1,4}}council
                            r"(?![ \t]+(?:tax|house|houses|homes|estates?|flats?|housing|chamber|elections?)\b)")
 
 
+def _without_leading_noise(text: str, start: int, words: list[str], end: int) -> tuple[int, list[str]]:
+    """Drop leading words that are not part of a name ("The", "Now", a possessive): (new start, words left)."""
+    while words and (words[0] in LEADING_NOISE or words[0].endswith(("'s", "’s"))):
+        start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+        words = words[1:]
+    return start, words
+
+
 def organisation_shapes(text: str):
     """Organisation names by their shape: 'Department for X', 'X Y Council', 'X council'."""
     for m in LOCAL_COUNCIL.finditer(text):
-        words = m.group(0).split()
-        start = m.start()
-        while words and (words[0] in LEADING_NOISE or words[0].endswith(("'s", "’s"))):
-            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
-            words = words[1:]
+        start, words = _without_leading_noise(text, m.start(), m.group(0).split(), m.end())
         if len(words) >= 2 and words[0][0].isupper():
             yield start, m.end(), text[start:m.end() - len("council")] + "Council"
     head_last = list(ORG_HEAD_LAST.finditer(text))
@@ -97,10 +101,7 @@ def organisation_shapes(text: str):
                     if m.start() < other.start() < m.end():
                         value = re.sub(r"(?:,|[ \t]+(?:and|&))?[ \t]*$", "", text[m.start():other.start()])
                         break
-            words = value.split()
-            while words and (words[0] in LEADING_NOISE or words[0].endswith(("'s", "’s"))):
-                start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end()
-                words = words[1:]
+            start, words = _without_leading_noise(text, start, value.split(), m.end())
             if len(words) < 2 or (start > 0 and text[start - 1] in "&/"):  # "R&D Centre" is no name
                 continue
             end = m.start() + len(value)
@@ -153,10 +154,10 @@ def dates(text: str, published: date | None = None):
     def free(s, e):
         return all(e <= a or s >= b for a, b in taken)
 
-    def emit(m, value, relative=False):
+    def emit(m, value, relative=False, deadline=False):
         taken.append((m.start(), m.end()))
         before = text[max(0, m.start() - 12):m.start()].lower()
-        deadline = bool(re.search(r"\b(by|until|till|before|deadline|end of)\s*$", before))
+        deadline = deadline or bool(re.search(r"\b(by|until|till|before|deadline|end of)\s*$", before))
         return m.start(), m.end(), value, deadline, relative
 
     found = []
@@ -192,8 +193,7 @@ def dates(text: str, published: date | None = None):
                 year = published.year if month >= published.month else published.year + 1
             else:
                 year = published.year if month <= published.month else published.year - 1
-            start, end, value, deadline, _ = emit(m, f"{year}-{month:02d}")
-            found.append((start, end, value, deadline or ahead, True))
+            found.append(emit(m, f"{year}-{month:02d}", relative=True, deadline=ahead))
         for m in WEEKDAY.finditer(text):
             if free(m.start(), m.end()):
                 back = (published.weekday() - WEEKDAYS.index(m.group(1).lower())) % 7
