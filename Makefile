@@ -1,5 +1,7 @@
 # policy-tracker: make demo (crawl recordings -> extract -> build -> serve) and make test.
 # Every target installs what it needs; steps rerun only when their inputs change.
+# TOPIC=<name> (a folder of topics/, or a path to a topic directory) picks the topic; each topic
+# builds into build/<name>/ and data/<name>/, so topics never mix.
 
 PY        ?= python3
 VENV      ?= .venv
@@ -7,9 +9,15 @@ BIN       := $(VENV)/bin
 PORT      ?= 8001
 HOST      ?= 127.0.0.1
 STAMP     := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
-SOURCES   := uk_written_questions uk_written_statements uk_hansard govuk us_federal_register news_feeds
-CRAWL_IN  := $(shell find crawlers -type f -not -path '*/__pycache__/*' 2>/dev/null)
-NLP_IN    := $(shell find nlp -type f -not -path '*/__pycache__/*' 2>/dev/null)
+TOPIC     ?= cameras
+export TOPIC
+TOPIC_DIR := $(if $(findstring /,$(TOPIC)),$(TOPIC),topics/$(TOPIC))
+OUT       := build/$(notdir $(TOPIC))
+DATA      := data/$(notdir $(TOPIC))
+DB        := $(DATA)/tracker.db
+SOURCES   := $(shell sed -n 's/^\([a-z0-9_]*\):.*/\1/p' $(TOPIC_DIR)/sources.yml 2>/dev/null)
+CRAWL_IN  := $(shell find crawlers $(TOPIC_DIR)/sources.yml $(TOPIC_DIR)/recordings -type f -not -path '*/__pycache__/*' 2>/dev/null)
+NLP_IN    := $(shell find nlp $(TOPIC_DIR)/vocab.yml $(TOPIC_DIR)/patterns -type f -not -path '*/__pycache__/*' 2>/dev/null)
 DB_IN     := $(shell find db -type f -name '*.py' 2>/dev/null)
 
 .DEFAULT_GOAL := help
@@ -27,28 +35,28 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the project with its test extras
 
-build/crawl/.done: $(STAMP) $(CRAWL_IN)
-	rm -rf build/crawl
-	$(BIN)/python -m crawlers crawl --out build/crawl --archive data/raw
+$(OUT)/crawl/.done: $(STAMP) $(CRAWL_IN)
+	rm -rf $(OUT)/crawl
+	$(BIN)/python -m crawlers crawl --out $(OUT)/crawl --archive $(DATA)/raw --state $(DATA)/crawl-state.json
 	touch $@
 
-build/documents.jsonl: build/crawl/.done
-	cat $(foreach s,$(SOURCES),build/crawl/$(s).jsonl) > $@
+$(OUT)/documents.jsonl: $(OUT)/crawl/.done
+	cat $(foreach s,$(SOURCES),$(OUT)/crawl/$(s).jsonl) > $@
 
-build/extracted.jsonl: build/documents.jsonl $(NLP_IN)
+$(OUT)/extracted.jsonl: $(OUT)/documents.jsonl $(NLP_IN)
 	$(BIN)/python -m nlp extract $< -o $@
 
-data/tracker.db: build/extracted.jsonl $(DB_IN) crawlers/sources.yml
-	$(BIN)/python -m db build --crawl build/crawl --extracted build/extracted.jsonl --out $@
+$(DB): $(OUT)/extracted.jsonl $(DB_IN) crawlers/sources.yml
+	$(BIN)/python -m db build --crawl $(OUT)/crawl --extracted $(OUT)/extracted.jsonl --out $@
 
-crawl: build/crawl/.done ## Replay the bundled recordings through the spiders
-extract: build/extracted.jsonl ## Extract vendors, organisations, people and actions
-db: data/tracker.db ## Build and atomically publish data/tracker.db
-build: data/tracker.db ## crawl + extract + db, without serving
+crawl: $(OUT)/crawl/.done ## Replay the topic's recordings through the spiders
+extract: $(OUT)/extracted.jsonl ## Extract vendors, organisations, people and actions
+db: $(DB) ## Build and atomically publish data/<topic>/tracker.db
+build: $(DB) ## crawl + extract + db, without serving
 
-serve: data/tracker.db ## Serve data/tracker.db with Datasette on $(HOST):$(PORT)
+serve: $(DB) ## Serve data/<topic>/tracker.db with Datasette on $(HOST):$(PORT)
 	@echo "Timeline: http://$(HOST):$(PORT)/timeline"
-	$(BIN)/python -m db serve --db data/tracker.db --host $(HOST) --port $(PORT)
+	$(BIN)/python -m db serve --db $(DB) --host $(HOST) --port $(PORT)
 
 demo: build serve ## The main job: build everything from the recordings and serve it
 
@@ -64,7 +72,7 @@ test-fast: $(STAMP) ## The suite without browser, reliability and scale-out test
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not browser and not reliability and not redis"
 
 eval: $(STAMP) ## Precision, recall and F1 of the extractor on the dev set
-	$(BIN)/python -m nlp eval tests/nlp/dev.jsonl
+	$(BIN)/python -m nlp eval $(TOPIC_DIR)/dev.jsonl
 
 bench: $(STAMP) ## Full benchmarks (10k/100k/1M documents; tens of minutes)
 	$(BIN)/python -m bench --sizes 10000,100000,1000000
@@ -72,8 +80,8 @@ bench: $(STAMP) ## Full benchmarks (10k/100k/1M documents; tens of minutes)
 bench-quick: $(STAMP) ## Small benchmarks (under 2 minutes)
 	$(BIN)/python -m bench --sizes 2000,10000 --quick
 
-load: data/tracker.db ## 60 s of 50 clients on the real site; figures into RELIABILITY.md
-	$(BIN)/python -m bench.load --seconds 60 --clients 50 --report RELIABILITY.md
+load: $(DB) ## 60 s of 50 clients on the real site; figures into RELIABILITY.md
+	$(BIN)/python -m bench.load --seconds 60 --clients 50 --db $(DB) --report RELIABILITY.md
 
 clean: ## Remove build output (keeps data/ and .venv)
 	rm -rf build

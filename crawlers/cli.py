@@ -4,10 +4,12 @@
     python -m crawlers crawl                 # every source, replaying the recordings
     python -m crawlers crawl uk_hansard      # one source
     python -m crawlers crawl --live          # the real services (needs the internet)
+    python -m crawlers crawl --topic apps    # another topic's sources and recordings
     python -m crawlers list                  # the sources and their spiders
 
 The mode is a settings module (crawlers.settings.replay or .live); the
-spiders are the same in both.
+spiders are the same in both. The topic (--topic, else $TOPIC, else the
+default) says what to ask each source and which recordings to replay.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from pathlib import Path
 
 import click
 
+import topics
+
 from . import config
+
+topic_option = click.option("--topic", envvar="TOPIC", default=topics.DEFAULT, show_default=True,
+                            help="The topic: a folder of topics/ or a path to a topic directory ($TOPIC).")
 
 
 @click.group(help=__doc__)
@@ -28,9 +35,10 @@ def cli():
     pass
 
 
-@cli.command("list", help="List the configured sources and their spiders.")
-def list_sources():
-    for name, source in config.sources().items():
+@cli.command("list", help="List the topic's sources and their spiders.")
+@topic_option
+def list_sources(topic):
+    for name, source in _sources(topic).items():
         click.echo(f"{name:24} {source['kind']:18} {source['jurisdiction'] or '-':3} {source['title']}")
 
 
@@ -55,8 +63,9 @@ def list_sources():
               help="Pausable crawl: keep Scrapy's job state in DIR/<source>; stop with one Ctrl-C (SIGINT or "
                    "SIGTERM), run the same command again to resume. Outputs are appended to while resuming.")
 @click.option("--log-level", default="WARNING", show_default=True)
+@topic_option
 def crawl(names, live, out_dir, archive_dir, state_file, replay_url, strict, overrides, redis_url, run_id, worker, spider_args,
-          jobdir, log_level):
+          jobdir, log_level, topic):
     if jobdir and redis_url:
         raise click.UsageError("--jobdir and --redis do not combine: in a distributed crawl the queue lives in Redis")
     module = "crawlers.settings.live" if live else "crawlers.settings.replay"
@@ -70,6 +79,8 @@ def crawl(names, live, out_dir, archive_dir, state_file, replay_url, strict, ove
     settings.set("CRAWL_STATE_FILE", state_file)
     settings.set("LOG_LEVEL", log_level)
     settings.set("VALIDATION_STRICT", strict)
+    sources = _sources(topic)
+    settings.set("REPLAY_RECORDINGS", str(topics.directory(topic) / "recordings"))
     if replay_url:
         settings.set("REPLAY_URL", replay_url)
     if jobdir:
@@ -83,21 +94,30 @@ def crawl(names, live, out_dir, archive_dir, state_file, replay_url, strict, ove
     for item in overrides:
         key, _, value = item.partition("=")
         settings.set(key, value)
-    unknown = [n for n in names if n not in config.sources()]
+    unknown = [n for n in names if n not in sources]
     if unknown:
-        raise click.ClickException(f"unknown source(s): {', '.join(unknown)}; see `python -m crawlers list`")
+        raise click.ClickException(f"unknown source(s) for topic {topic}: {', '.join(unknown)}; "
+                                   f"see `python -m crawlers list --topic {topic}`")
     process = CrawlerProcess(settings)
     kwargs = dict(item.partition("=")[::2] for item in spider_args)
-    for name in names or config.sources():
+    kwargs["topic"] = topic
+    for name in names or sources:
         process.crawl(name, **kwargs)
     started = time.time()
     process.start()
-    summary = summarise(Path(out_dir), names or list(config.sources()), since=started - 1)
+    summary = summarise(Path(out_dir), names or list(sources), since=started - 1)
     click.echo(summary["text"], err=True)
     if summary["unfinished"]:  # a crash, a lost Redis: say so in the exit status, for cron and CI
         raise click.ClickException(f"the crawl did not finish for {', '.join(summary['unfinished'])}; see the log above")
     if strict and summary["invalid"]:
         raise click.ClickException(f"{summary['invalid']} invalid document(s); see *.dropped.jsonl")
+
+
+def _sources(topic: str) -> dict:
+    try:
+        return config.sources(topic)
+    except (topics.UnknownTopic, KeyError) as exc:
+        raise click.ClickException(str(exc.args[0] if exc.args else exc)) from None
 
 
 def check_redis(url: str) -> None:

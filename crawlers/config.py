@@ -1,4 +1,9 @@
-"""Read crawlers/sources.yml: the sources, their searches and feeds, the topic."""
+"""The sources to crawl: crawlers/sources.yml (the services) merged with the topic's
+sources.yml (what to ask them: searches and feeds).
+
+A topic crawls the sources its sources.yml lists, in that order; each entry adds its
+``searches`` and ``feeds`` to the service's definition.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,33 @@ from pathlib import Path
 
 import yaml
 
+import topics
+
 SOURCES_FILE = Path(__file__).parent / "sources.yml"
 
 
 @lru_cache(maxsize=None)
-def load(path: str | None = None) -> dict:
-    return yaml.safe_load(Path(path or SOURCES_FILE).read_text(encoding="utf-8"))
+def _read(path: str) -> dict:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
 
 
-def sources(path: str | None = None) -> dict[str, dict]:
-    return load(path)["sources"]
+def services() -> dict[str, dict]:
+    """Every source the crawlers know, without a topic's questions."""
+    return _read(str(SOURCES_FILE))["sources"]
 
 
-def source(name: str, path: str | None = None) -> dict:
+def sources(topic: str | None = None) -> dict[str, dict]:
+    """The chosen topic's sources, in its order, each with its searches and feeds."""
+    asked = _read(str(topics.directory(topic) / "sources.yml"))
+    known = services()
+    unknown = sorted(set(asked) - set(known))
+    if unknown:
+        raise KeyError(f"{topics.directory(topic) / 'sources.yml'} names unknown source(s): {', '.join(unknown)}")
+    return {name: {**known[name], **(questions or {})} for name, questions in asked.items()}
+
+
+def source(name: str, topic: str | None = None) -> dict:
     try:
-        return sources(path)[name]
+        return sources(topic)[name]
     except KeyError:
-        raise KeyError(f"no source {name!r} in {path or SOURCES_FILE}") from None
+        raise KeyError(f"no source {name!r} in topic {topics.name(topic)!r}") from None

@@ -1,4 +1,4 @@
-"""A loopback HTTP server that replays crawlers/recordings/ by the index's rule.
+"""A loopback HTTP server that replays a topic's recordings/ by the index's rule.
 
 The rule (recordings/README.md): match method, scheme, host, path and the
 multiset of decoded query pairs in any order; when several entries share a
@@ -29,9 +29,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import topics
+
 logger = logging.getLogger(__name__)
 
-RECORDINGS = Path(__file__).parent / "recordings"
 
 
 def request_key(method: str, url: str) -> tuple:
@@ -55,10 +56,11 @@ def original_address(path_and_query: str) -> str:
 
 
 class Recordings:
-    """index.json loaded and grouped by request key, attempts sorted."""
+    """index.json loaded and grouped by request key, attempts sorted (by default the chosen
+    topic's recordings/, see topics.directory)."""
 
-    def __init__(self, root: Path = RECORDINGS):
-        self.root = Path(root)
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root is not None else topics.directory() / "recordings"
         index = json.loads((self.root / "index.json").read_text(encoding="utf-8"))
         self.entries = index["entries"]
         self.by_key: dict[tuple, list[dict]] = defaultdict(list)
@@ -199,6 +201,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
 
-def serve(port: int = 0, faults: Faults | None = None, etag: bool = False) -> ReplayServer:
-    """Start a replay server on 127.0.0.1 (a free port by default)."""
-    return ReplayServer(("127.0.0.1", port), faults=faults, etag=etag).start()
+def serve(port: int = 0, faults: Faults | None = None, etag: bool = False,
+          recordings: Recordings | None = None) -> ReplayServer:
+    """Start a replay server on 127.0.0.1 (a free port by default) for some recordings (by default
+    the chosen topic's)."""
+    return ReplayServer(("127.0.0.1", port), recordings=recordings, faults=faults, etag=etag).start()

@@ -3,7 +3,8 @@
 Installed for http and https by crawlers.settings.replay. Each request keeps
 its real URL everywhere in Scrapy (offsite, robots, per-host slots, retries,
 items); only the bytes come from the replay server, which this handler asks
-at ``REPLAY_URL`` (or starts itself on a free loopback port when unset).
+at ``REPLAY_URL`` (or starts itself on a free loopback port when unset, serving
+``REPLAY_RECORDINGS``: the topic's recordings folder).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
-from .replay import replay_address, serve
+from .replay import Recordings, replay_address, serve
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,8 @@ class ReplayDownloadHandler(HTTP11DownloadHandler):
         base = crawler.settings.get("REPLAY_URL")
         if not base:
             if ReplayDownloadHandler._own_server is None:
-                ReplayDownloadHandler._own_server = serve()
+                folder = crawler.settings.get("REPLAY_RECORDINGS")
+                ReplayDownloadHandler._own_server = serve(recordings=Recordings(folder) if folder else None)
                 logger.info("replay server started at %s", ReplayDownloadHandler._own_server.url)
             base = ReplayDownloadHandler._own_server.url
         self.base = base

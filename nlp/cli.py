@@ -3,7 +3,7 @@
 \b
     python -m nlp extract build/documents.jsonl -o build/extracted.jsonl
     cat docs.jsonl | python -m nlp extract - -o -
-    python -m nlp eval                       # the dev set in tests/nlp/dev.jsonl
+    python -m nlp eval                       # the topic's dev set (topics/<name>/dev.jsonl)
 """
 
 from __future__ import annotations
@@ -57,14 +57,17 @@ def extract(source, output, batch_size, progress):
     click.echo(f"extracted {count} document(s); skipped {len(errors)} bad line(s)", err=True)
 
 
-@cli.command("eval", help="Precision, recall and F1 per output field on a labelled dev set.")
-@click.argument("devset", default="tests/nlp/dev.jsonl")
+@cli.command("eval", help="Precision, recall and F1 per output field on a labelled dev set "
+                          "(default: the topic's dev.jsonl).")
+@click.argument("devset", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", is_flag=True, help="List the disagreements too.")
 def evaluate(devset, as_json, errors):
+    import topics
+
     from .evaluate import evaluate_file, format_report
 
-    report = evaluate_file(devset)
+    report = evaluate_file(devset or str(topics.directory() / "dev.jsonl"))
     if as_json:
         click.echo(json.dumps(report, indent=1))
     else:

@@ -1,4 +1,4 @@
-"""Turn the readable token patterns of nlp/patterns/ into fast phrase patterns at load time.
+"""Turn the readable token patterns of a topic's patterns/ into fast phrase patterns at load time.
 
 A token pattern whose every token is a fixed choice (``ORTH``, ``LOWER`` or
 ``LOWER: {IN: [...]}``, optional or not) and whose variants number at most

@@ -1,6 +1,6 @@
 """Precision, recall and F1 of the extractor per field of the output contract.
 
-The dev set (tests/nlp/dev.jsonl) holds input records with a ``gold`` object:
+The dev set (a topic's dev.jsonl) holds input records with a ``gold`` object:
 ``relevant``, ``vendors``, ``organisations``, ``people`` and ``actions``
 (``type``, ``actor``, ``vendors``, ``date``). Fields are scored as sets of
 (document, value) pairs, case-insensitively; action dates over the gold

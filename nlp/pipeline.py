@@ -1,6 +1,6 @@
 """build_nlp(): spacy.blank("en") + span rulers + our components.
 
-The span rulers are loaded from nlp/patterns/*.jsonl with validation on, as
+The span rulers are loaded from the topic's patterns/*.jsonl with validation on, as
 phrase matchers wherever a pattern allows it (nlp/compile.py); patterns in
 Chinese script are matched by policy_entities (the English tokenizer does not
 split them into words), and so are the few trigger patterns with wildcards.

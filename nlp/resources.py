@@ -1,4 +1,4 @@
-"""The data nlp/ runs on: vocab.yml and patterns/*.jsonl, loaded once."""
+"""The data nlp/ runs on: the chosen topic's vocab.yml and patterns/*.jsonl (see topics/)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,27 @@ from pathlib import Path
 import srsly
 import yaml
 
-HERE = Path(__file__).parent
-PATTERNS = HERE / "patterns"
+import topics
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-@lru_cache(maxsize=1)
 def vocab() -> dict:
-    return yaml.safe_load((HERE / "vocab.yml").read_text(encoding="utf-8"))
+    return _vocab(topics.directory())
+
+
+@lru_cache(maxsize=4)
+def _vocab(directory: Path) -> dict:
+    return yaml.safe_load((directory / "vocab.yml").read_text(encoding="utf-8"))
+
+
+def patterns(name: str) -> tuple:
+    return _patterns(topics.directory(), name)
 
 
 @lru_cache(maxsize=None)
-def patterns(name: str) -> tuple:
-    return tuple(srsly.read_jsonl(PATTERNS / f"{name}.jsonl"))
+def _patterns(directory: Path, name: str) -> tuple:
+    return tuple(srsly.read_jsonl(directory / "patterns" / f"{name}.jsonl"))
 
 
 def action_types() -> list[str]:

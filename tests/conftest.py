@@ -21,8 +21,13 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
+import topics
 from crawlers.items import Document
 from crawlers.replay import Recordings, serve
+
+# The suite's recordings, dev set and expectations are the default topic's, whatever TOPIC the shell
+# has; other topics are tested by naming them (tests/test_topics.py).
+os.environ["TOPIC"] = topics.DEFAULT
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -15,7 +15,7 @@ README = (ROOT / "README.md").read_text()
 def test_every_spider_is_in_the_readme_and_sources_yml():
     spiders = sorted(p.stem for p in (ROOT / "crawlers" / "spiders").glob("*.py")
                      if p.stem not in ("__init__", "base", "parliament"))
-    assert spiders == sorted(SOURCES) == sorted(config.sources())
+    assert spiders == sorted(SOURCES) == sorted(config.services())
     for name in spiders:
         assert f"`{name}`" in README, name
         assert (ROOT / "tests" / "crawlers" / f"test_{name}.py").exists(), name

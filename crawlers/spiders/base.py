@@ -1,6 +1,6 @@
 """PolicySpider: what every spider shares.
 
-- ``source``: the spider's entry in sources.yml (base URL, searches, feeds);
+- ``source``: the spider's entry in sources.yml with the topic's searches and feeds;
 - ``api_request()``: a request built from the base URL and parameters;
 - ``@parses_json``: callbacks get parsed JSON; a cut-off body is asked again, bounded;
 - ``each_record()``: one broken record is logged and skipped, the rest kept;
@@ -35,9 +35,9 @@ logger = logging.getLogger(__name__)
 class PolicySpider(scrapy.Spider):
     name = ""
 
-    def __init__(self, *args, sources_file: str | None = None, **kwargs):
+    def __init__(self, *args, topic: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source = config.source(self.name, sources_file)
+        self.source = config.source(self.name, topic)
         self.allowed_domains = sorted({urlsplit(self.source["base_url"]).hostname}
                                       | {urlsplit(u).hostname for u in self.source.get("feeds", [])})
         self.failures: list[dict] = []

@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-from crawlers.replay import RECORDINGS, Recordings, ReplayServer
+import topics
+from crawlers.replay import Recordings, ReplayServer
 from tests.conftest import SOURCES, jsonl, run
 
 pytestmark = [pytest.mark.serial, pytest.mark.reliability]
@@ -31,7 +32,7 @@ ROBOTS = ("https://www.gov.uk/robots.txt", b"User-agent: *\nDisallow: /api/conte
 
 
 def hostile_recordings(folder):
-    shutil.copytree(RECORDINGS, folder)
+    shutil.copytree(topics.directory("cameras") / "recordings", folder)
     index = json.loads((folder / "index.json").read_text())
     by_id = {e["id"]: e for e in index["entries"]}
     for rid, change in HOSTILE.items():

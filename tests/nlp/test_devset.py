@@ -5,13 +5,13 @@ extractor is also measured on documents outside this repository."""
 
 import pytest
 
+import topics
 from nlp.evaluate import TARGETS, evaluate_file
-from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
 def report():
-    return evaluate_file(str(ROOT / "tests" / "nlp" / "dev.jsonl"))
+    return evaluate_file(str(topics.directory("cameras") / "dev.jsonl"))
 
 
 def test_evidence_is_always_verbatim(report):

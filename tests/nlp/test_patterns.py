@@ -1,9 +1,12 @@
-"""Pattern files are valid spaCy patterns, sorted, and every id is in nlp/vocab.yml."""
+"""Pattern files are valid spaCy patterns, sorted, and every id is in the topic's vocab.yml."""
 
 import pytest
 import srsly
 
+import topics
 from nlp import resources
+
+PATTERNS = topics.directory("cameras") / "patterns"
 
 FILES = ["vendors", "organisations", "references", "actions"]
 
@@ -17,7 +20,7 @@ def test_every_pattern_id_is_in_the_vocabulary(name):
         "CLASS": set(vocab["classes"]), "EQUIP": set(vocab["classes"]),
         "TRIGGER": set(vocab["actions"]) | set(vocab["trigger_families"]),
     }
-    rows = list(srsly.read_jsonl(resources.PATTERNS / f"{name}.jsonl"))
+    rows = list(srsly.read_jsonl(PATTERNS / f"{name}.jsonl"))
     assert rows
     for row in rows:
         family = row["id"].split(".")[0] if row["label"] == "TRIGGER" else row["id"]
@@ -26,7 +29,7 @@ def test_every_pattern_id_is_in_the_vocabulary(name):
 
 @pytest.mark.parametrize("name", FILES)
 def test_rows_are_sorted_by_id(name):
-    ids = [row["id"] for row in srsly.read_jsonl(resources.PATTERNS / f"{name}.jsonl")]
+    ids = [row["id"] for row in srsly.read_jsonl(PATTERNS / f"{name}.jsonl")]
     assert ids == sorted(ids)
 
 
