@@ -3,7 +3,8 @@
 \b
     python -m nlp extract build/documents.jsonl -o build/extracted.jsonl
     cat docs.jsonl | python -m nlp extract - -o -
-    python -m nlp eval                       # the topic's dev set (topics/<name>/dev.jsonl)
+    python -m nlp eval                       # train and dev parts of topics/<name>/eval/ (--test: test too)
+    python -m nlp split NEW.jsonl --into topics/cameras/eval
 """
 
 from __future__ import annotations
@@ -57,21 +58,69 @@ def extract(source, output, batch_size, progress):
     click.echo(f"extracted {count} document(s); skipped {len(errors)} bad line(s)", err=True)
 
 
-@cli.command("eval", help="Precision, recall and F1 per output field on a labelled dev set "
-                          "(default: the topic's dev.jsonl).")
-@click.argument("devset", required=False)
+@cli.command("eval", help="Precision, recall and F1 per output field: on the train and dev parts of the topic's "
+                          "eval/ (with --test, the test part too), or on the labelled files given.")
+@click.argument("devsets", nargs=-1)
+@click.option("--part", "parts", multiple=True, type=click.Choice(["train", "dev", "test"]),
+              help="Only these parts of the topic's eval/ (repeatable).")
+@click.option("--test", "with_test", is_flag=True,
+              help="Score the test part too: only when a piece of work is finished; note the figures and the "
+                   "date in the topic's eval/README.md.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", is_flag=True, help="List the disagreements too.")
-def evaluate(devset, as_json, errors):
+def evaluate(devsets, parts, with_test, as_json, errors):
+    from pathlib import Path
+
     import topics
 
     from .evaluate import evaluate_file, format_report
+    from .scoreboard import evaluate_parts, format_parts
 
-    report = evaluate_file(devset or str(topics.directory() / "dev.jsonl"))
-    if as_json:
-        click.echo(json.dumps(report, indent=1))
+    if devsets:
+        reports = {path: evaluate_file(path) for path in devsets}
     else:
-        click.echo(format_report(report, show_errors=errors))
+        directory = topics.directory() / "eval"
+        if not directory.is_dir():  # a topic without an evaluation set yet: its dev.jsonl
+            reports = {"dev": evaluate_file(str(topics.directory() / "dev.jsonl"))}
+        else:
+            chosen = tuple(parts) or (("train", "dev", "test") if with_test else ("train", "dev"))
+            reports = evaluate_parts(Path(directory), chosen)
+    if as_json:
+        click.echo(json.dumps(reports, indent=1))
+    elif errors or len(reports) == 1:
+        for name, report in reports.items():
+            click.echo(f"== {name}\n" + format_report(report, show_errors=errors) + "\n")
+    else:
+        click.echo(format_parts(reports))
+
+
+@cli.command(help="Split labelled documents into the train, dev and test parts of an evaluation directory. "
+                  "Parts already there are kept as they are; new documents join their story's part, new stories "
+                  "are dealt by kind with a fixed seed (nlp/split.py).")
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--into", "directory", required=True, type=click.Path(file_okay=False),
+              help="The evaluation directory (e.g. topics/cameras/eval).")
+@click.option("--check", is_flag=True, help="Only check that no story spans two parts.")
+def split(sources, directory, check):
+    from pathlib import Path
+
+    from . import split as splitter
+
+    path = Path(directory)
+    parts = splitter.read_parts(path)
+    if not check:
+        new = [r for source in sources for r in splitter.read(Path(source))]
+        try:
+            parts = splitter.assign(parts, new)
+        except splitter.SplitError as exc:
+            raise click.ClickException(str(exc)) from None
+        splitter.write_parts(path, parts)
+    problems = splitter.check(parts)
+    click.echo(splitter.summary(parts))
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
 
 
 def main():

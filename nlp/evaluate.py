@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from spacy.language import Language
+
 from .extract import extract_records
 from .pipeline import build_nlp
 
@@ -29,8 +31,9 @@ def _norm(value) -> str:
     return (value or "").strip().lower()
 
 
-def evaluate(records: list[dict]) -> dict:
-    nlp = build_nlp()
+def evaluate(records: list[dict], nlp: Language | None = None) -> dict:
+    """Figures per field for labelled records, with a pipeline (default: the chosen topic's)."""
+    nlp = nlp or build_nlp()
     inputs = [{k: v for k, v in r.items() if k not in ("gold", "origin")} for r in records]
     predictions = {p["id"]: p for p in extract_records(nlp, inputs)}
     sets = defaultdict(lambda: (set(), set()))

@@ -1,7 +1,7 @@
 """Where a topic's data lives: ``topics/<name>/``, chosen by name or path.
 
 A topic is a directory of data only (sources.yml, vocab.yml, patterns/, recordings/,
-dev.jsonl, ANNOTATION.md; topics/README.md describes each file). Code never names a
+eval/, ANNOTATION.md; topics/README.md describes each file). Code never names a
 topic's words: it is given the directory.
 
 The topic is chosen, first match wins, by the ``name`` passed in (``--topic``), by the

@@ -42,7 +42,7 @@ def test_a_vendor_denial(extract):
 
 def test_passive_agent_is_the_actor(extract):
     r = extract("Dahua was added to the Entity List by the Department of Commerce in October 2019.", jurisdiction="US")
-    assert types(r) == [("sanction", "Department of Commerce")] and r["actions"][0]["date"] == "2019-10"
+    assert types(r) == [("sanction", "US Department of Commerce")] and r["actions"][0]["date"] == "2019-10"
 
 
 def test_evidence_is_a_verbatim_slice(extract):
