@@ -7,7 +7,6 @@ A topic crawls the sources its sources.yml lists, in that order; each entry adds
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -17,7 +16,6 @@ import topics
 SOURCES_FILE = Path(__file__).parent / "sources.yml"
 
 
-@lru_cache(maxsize=None)
 def _read(path: str) -> dict:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
 

@@ -21,13 +21,19 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
+import topics
 from crawlers import config
+from nlp.topic import Topic
 
 from . import ingest, schema
 
 
 class PublishRefused(RuntimeError):
     """The new build failed a check; the live database was left as it was."""
+
+
+class OtherTopic(PublishRefused):
+    """The database was built for another topic; building into it would mix two topics."""
 
 
 @dataclass
@@ -62,8 +68,10 @@ def crawl_files(crawl_dir: Path) -> dict[str, list[Path]]:
 
 def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
           fresh: bool = False, max_drop: float = 0.2, progress: Callable[[str], None] | None = None,
-          crash_at: str | None = None) -> BuildReport:
-    """Build and publish ``out`` from a crawl folder and an extraction file."""
+          crash_at: str | None = None, topic: str | Path | None = None) -> BuildReport:
+    """Build and publish ``out`` from a crawl folder and an extraction file, for a topic (a name under
+    topics/ or a directory; default: the chosen topic, see topics.directory)."""
+    vocabulary = Topic.from_dir(topics.directory(str(topic) if topic is not None else None))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda message: None)
@@ -74,6 +82,10 @@ def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
     try:
         before = _row_counts(out) if out.exists() else {}
         if out.exists() and not fresh:
+            built_for = topic_of(out)
+            if built_for and built_for != vocabulary.name:
+                raise OtherTopic(f"{out} holds topic {built_for!r}, not {vocabulary.name!r}; "
+                                 "build into another file or start afresh (--fresh)")
             shutil.copyfile(out, tmp)
         else:
             tmp.unlink()
@@ -85,10 +97,11 @@ def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
         files = crawl_files(Path(crawl_dir))
         errors: list[str] = []
         with _timed(report, "ingest"), db.conn:
-            ingest.ingest_sources(db, config.sources())
-            ingest.ingest_vocabulary(db)
+            ingest.ingest_sources(db, config.sources(str(topic) if topic is not None else None))
+            ingest.ingest_vocabulary(db, vocabulary)
             say("ingesting documents")
-            report.counts["documents"] = ingest.ingest_documents(db, _chain(files["documents"], errors))
+            report.counts["documents"] = ingest.ingest_documents(db, _chain(files["documents"], errors),
+                                                                 canonical=vocabulary.canonical_organisation)
             _crash(crash_at, "mid-ingest")
             ingest.ingest_runs(db, [json.loads(p.read_text()) for p in files["runs"]],
                                list(_chain(files["failures"], errors)), list(_chain(files["dropped"], errors)))
@@ -102,7 +115,8 @@ def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
                 db[table].rebuild_fts()
             _crash(crash_at, "mid-fts")
             db.conn.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", [
-                ("build_id", report.build_id), ("schema_version", str(schema.SCHEMA_VERSION))])
+                ("build_id", report.build_id), ("schema_version", str(schema.SCHEMA_VERSION)),
+                ("topic", vocabulary.name)])
             db.conn.commit()
         report.counts["bad_lines"] = len(errors)
         report.counts["rows"] = _row_counts_db(db)
@@ -137,6 +151,19 @@ def check(path: Path, before: dict, after: dict, max_drop: float) -> None:
         new = after.get(table, 0)
         if table in ("documents", "actions") and count and new < count * (1 - max_drop):
             raise PublishRefused(f"{table} would drop from {count} to {new} rows (over {max_drop:.0%})")
+
+
+def topic_of(path: Path) -> str | None:
+    """The topic a published database was built for (None for one built before topics)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM build_info WHERE key = 'topic'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    return row[0] if row else None
 
 
 def _row_counts(path: Path) -> dict:

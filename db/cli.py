@@ -17,6 +17,8 @@ from pathlib import Path
 
 import click
 
+import topics
+
 SITE = Path(__file__).resolve().parent.parent / "site"
 
 
@@ -32,15 +34,21 @@ def cli():
 @click.option("--fresh", is_flag=True, help="Start from an empty database instead of the published one.")
 @click.option("--max-drop", default=0.2, show_default=True, help="Refuse to publish if documents or actions shrink more.")
 @click.option("--crash-at", hidden=True, help="Test hook: exit abruptly at a named point.")
-def build(crawl_dir, extracted, out, fresh, max_drop, crash_at):
+@click.option("--topic", envvar="TOPIC", default=topics.DEFAULT, show_default=True,
+              help="The topic whose vocabulary and sources describe the build ($TOPIC; a name or a directory).")
+def build(crawl_dir, extracted, out, fresh, max_drop, crash_at, topic):
     from .build import PublishRefused, build as run_build
 
+    try:
+        topics.directory(topic)
+    except topics.UnknownTopic as exc:
+        raise click.ClickException(str(exc)) from None
     if not Path(crawl_dir).is_dir():
         raise click.ClickException(f"no crawl output in {crawl_dir}; run `python -m crawlers crawl` first")
     extracted = extracted if extracted and Path(extracted).exists() else None
     try:
         report = run_build(crawl_dir, extracted, out, fresh=fresh, max_drop=max_drop,
-                           progress=lambda m: click.echo(f"… {m}", err=True), crash_at=crash_at)
+                           progress=lambda m: click.echo(f"… {m}", err=True), crash_at=crash_at, topic=topic)
     except PublishRefused as exc:
         raise click.ClickException(f"not published: {exc}") from exc
     rows = report.counts["rows"]

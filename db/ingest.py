@@ -20,7 +20,7 @@ from typing import Iterable
 
 import sqlite_utils
 
-from nlp import resources
+from nlp.topic import Topic
 
 DOC_COLUMNS = ["id", "source", "native_id", "kind", "jurisdiction", "url", "api_url", "title", "text",
                "html_sanitised", "summary", "published", "published_raw", "department", "outlet", "members",
@@ -60,9 +60,9 @@ def ingest_sources(db: sqlite_utils.Database, sources: dict[str, dict]) -> None:
     db.conn.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
-def ingest_vocabulary(db: sqlite_utils.Database) -> None:
-    """Vendors, organisations and action types from nlp/vocab.yml, with their aliases."""
-    vocab = resources.vocab()
+def ingest_vocabulary(db: sqlite_utils.Database, topic: Topic) -> None:
+    """Vendors, organisations and action types from the topic's vocab.yml, with their aliases."""
+    vocab = topic.vocab
     db.conn.executemany("INSERT OR REPLACE INTO action_types VALUES (?, ?, ?)",
                         [(k, v["label"], v.get("description")) for k, v in vocab["actions"].items()])
     entities = []
@@ -76,12 +76,12 @@ def ingest_vocabulary(db: sqlite_utils.Database) -> None:
     db.conn.executemany("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entities)
     aliases = set()
     for name in ("vendors", "organisations"):
-        for row in resources.patterns(name):
+        for row in topic.patterns(name):
             if row["label"] not in ("VENDOR", "ORG"):
                 continue
             text = row["pattern"] if isinstance(row["pattern"], str) else " ".join(t.get("ORTH", "") for t in row["pattern"])
             entity = f"vendor:{row['id']}" if row["label"] == "VENDOR" else org_entity_id(
-                resources.organisation_name(row["id"]))
+                topic.organisation_name(row["id"]))
             aliases.add((entity, text))
     db.conn.executemany("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)", sorted(aliases))
 
@@ -94,12 +94,22 @@ def person_entity_id(name: str) -> str:
     return f"person:{slug(name)}"
 
 
-def vendor_entity_id(name: str) -> str:
-    by_name = {v["name"]: vid for vid, v in resources.vocab()["vendors"].items()}
-    return f"vendor:{by_name.get(name, slug(name))}"
+def vendor_entity_id(name: str, known: dict[str, str] | None = None) -> str:
+    """A vendor's entity id: its vocabulary id when ``known`` (name -> entity id) has it, else its slug."""
+    return (known or {}).get(name) or f"vendor:{slug(name)}"
 
 
-def _doc_row(doc: dict, canonical=resources.canonical_organisation) -> tuple:
+def known_vendors(db: sqlite_utils.Database) -> dict[str, str]:
+    """Vendor name -> entity id, for the vendors the database's vocabulary defines."""
+    return {name: entity for entity, name in db.conn.execute(
+        "SELECT id, name FROM entities WHERE type = 'vendor' ORDER BY rowid")}
+
+
+def _as_written(name: str) -> str:
+    return name
+
+
+def _doc_row(doc: dict, canonical=_as_written) -> tuple:
     """One documents row, built straight into a tuple (this runs once per document)."""
     get = doc.get
     seen = get("retrieved_at") or get("published") or ""
@@ -112,8 +122,12 @@ def _doc_row(doc: dict, canonical=resources.canonical_organisation) -> tuple:
             _json(get("extra")), seen, seen, get("retrieved_at"), doc["content_hash"], get("raw_ref"))
 
 
-def ingest_documents(db: sqlite_utils.Database, docs: Iterable[dict], batch_size: int = 5000) -> dict:
-    """Upsert documents; record a version for every new content hash. Returns counts."""
+def ingest_documents(db: sqlite_utils.Database, docs: Iterable[dict], batch_size: int = 5000,
+                     canonical=_as_written) -> dict:
+    """Upsert documents; record a version for every new content hash. Returns counts.
+
+    ``canonical`` names a department as the vocabulary does (Topic.canonical_organisation); by
+    default departments are kept as written."""
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     batch: list[dict] = []
 
@@ -151,7 +165,7 @@ def ingest_documents(db: sqlite_utils.Database, docs: Iterable[dict], batch_size
                                  doc["content_hash"], seen, None, None, diff))
             else:
                 counts["unchanged"] += 1
-        db.conn.executemany(_UPSERT_DOC, list(map(_doc_row, batch)))
+        db.conn.executemany(_UPSERT_DOC, [_doc_row(doc, canonical) for doc in batch])
         db.conn.executemany("INSERT OR IGNORE INTO document_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versions)
         batch.clear()
 
@@ -170,6 +184,7 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict]) -> di
     """Replace each document's mentions, actions and targets by its new extraction."""
     counts = {"documents": 0, "actions": 0, "mentions": 0, "skipped": 0}
     known_entities = {row[0] for row in db.conn.execute("SELECT id FROM entities")}
+    vendors = known_vendors(db)
     new_entities = []
     for record in records:
         doc_id = str(record["id"])
@@ -185,7 +200,7 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict]) -> di
         db.conn.execute("DELETE FROM mentions WHERE document_id = ?", (doc_id,))
         mentions = []
         for m in record.get("mentions") or []:
-            entity = _entity_for(m["label"], m["name"])
+            entity = _entity_for(m["label"], m["name"], vendors)
             if entity not in known_entities:
                 known_entities.add(entity)
                 new_entities.append(_new_entity(entity, m["label"], m["name"]))
@@ -195,7 +210,7 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict]) -> di
         counts["mentions"] += len(mentions)
         for a in record.get("actions") or []:
             action_id = _hash_id(doc_id, a["type"], a["start"], a["end"])
-            actor_entity = _actor_entity(a.get("actor"), known_entities)
+            actor_entity = _actor_entity(a.get("actor"), known_entities, vendors)
             if a.get("actor") and actor_entity is None:  # every actor gets a page
                 actor_entity = org_entity_id(a["actor"])
                 known_entities.add(actor_entity)
@@ -203,7 +218,7 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict]) -> di
             db.conn.execute("INSERT OR REPLACE INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                 action_id, doc_id, a["type"], a.get("actor"), actor_entity, a.get("date"), a["evidence"],
                 a["start"], a["end"], a.get("confidence"), f"rules:{a.get('rule', 'unknown')}", a.get("trigger")))
-            targets = sorted({"*" if v == "*" else vendor_entity_id(v) for v in a.get("vendors") or ["*"]})
+            targets = sorted({"*" if v == "*" else vendor_entity_id(v, vendors) for v in a.get("vendors") or ["*"]})
             db.conn.executemany("INSERT OR IGNORE INTO action_targets VALUES (?, ?)",
                                 [(action_id, t) for t in targets])
             counts["actions"] += 1
@@ -211,9 +226,9 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict]) -> di
     return counts
 
 
-def _entity_for(label: str, name: str) -> str:
+def _entity_for(label: str, name: str, vendors: dict[str, str]) -> str:
     if label == "VENDOR":
-        return vendor_entity_id(name)
+        return vendor_entity_id(name, vendors)
     if label == "PERSON":
         return person_entity_id(name)
     return org_entity_id(name)
@@ -224,10 +239,10 @@ def _new_entity(entity_id: str, label: str, name: str) -> tuple:
     return (entity_id, kind, name, slug(name), None, None, None, None, None)
 
 
-def _actor_entity(actor: str | None, known: set[str]) -> str | None:
+def _actor_entity(actor: str | None, known: set[str], vendors: dict[str, str]) -> str | None:
     if not actor:
         return None
-    for candidate in (org_entity_id(actor), person_entity_id(actor), vendor_entity_id(actor)):
+    for candidate in (org_entity_id(actor), person_entity_id(actor), vendor_entity_id(actor, vendors)):
         if candidate in known:
             return candidate
     return None

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from . import resources
 from .shapes import sentence_around
 
 QUESTION = re.compile(r"^\s*(to ask\b|asked\b)", re.I)
@@ -123,9 +122,10 @@ class Action:
 
 
 class ActionRules:
-    def __init__(self, window: int = 12):
+    """The rules, with the topic's vocabulary (vocab.yml as data) they read."""
+
+    def __init__(self, vocab: dict, window: int = 12):
         self.window = window
-        vocab = resources.vocab()
         self.types = set(vocab["actions"])
         self.org_kind = {o["name"]: o["kind"] for o in vocab["organisations"].values()}
         self.chinese = {v["name"] for v in vocab["vendors"].values() if v["chinese"]}

@@ -1,10 +1,12 @@
 """`python -m nlp`: extract events from documents, and measure the extractor.
 
 \b
-    python -m nlp extract build/documents.jsonl -o build/extracted.jsonl
-    cat docs.jsonl | python -m nlp extract - -o -
+    python -m nlp extract build/cameras/documents.jsonl -o build/cameras/extracted.jsonl
+    cat docs.jsonl | python -m nlp extract - -o - --topic apps
     python -m nlp eval                       # train and dev parts of topics/<name>/eval/ (--test: test too)
     python -m nlp split NEW.jsonl --into topics/cameras/eval
+    python -m nlp package -o build/cameras/pipeline   # a saved pipeline: spacy.load() runs it
+    python -m nlp extract docs.jsonl --pipeline build/cameras/pipeline
 """
 
 from __future__ import annotations
@@ -14,10 +16,26 @@ import sys
 
 import click
 
+import topics
+
+topic_option = click.option("--topic", envvar="TOPIC", default=topics.DEFAULT, show_default=True,
+                            help="The topic: a folder of topics/ or a path to a topic directory ($TOPIC).")
+
 
 @click.group(help=__doc__)
 def cli():
     pass
+
+
+def _nlp(topic: str, pipeline: str | None = None):
+    from .pipeline import build_nlp, load_nlp
+
+    if pipeline:
+        return load_nlp(pipeline)
+    try:
+        return build_nlp(topic)
+    except topics.UnknownTopic as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _read(handle, errors: list):
@@ -40,13 +58,15 @@ def _read(handle, errors: list):
               help="Where to write the extraction records ('-' for stdout).")
 @click.option("--batch-size", default=32, show_default=True)
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
-def extract(source, output, batch_size, progress):
+@topic_option
+@click.option("--pipeline", type=click.Path(exists=True, file_okay=False),
+              help="A saved pipeline (python -m nlp package) instead of the topic's directory.")
+def extract(source, output, batch_size, progress, topic, pipeline):
     from tqdm import tqdm
 
     from .extract import extract_records
-    from .pipeline import build_nlp
 
-    nlp = build_nlp()
+    nlp = _nlp(topic, pipeline)
     errors: list[str] = []
     show = sys.stderr.isatty() if progress is None else progress
     records = _read(source, errors)
@@ -68,23 +88,23 @@ def extract(source, output, batch_size, progress):
                    "date in the topic's eval/README.md.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", is_flag=True, help="List the disagreements too.")
-def evaluate(devsets, parts, with_test, as_json, errors):
+@topic_option
+def evaluate(devsets, parts, with_test, as_json, errors, topic):
     from pathlib import Path
-
-    import topics
 
     from .evaluate import evaluate_file, format_report
     from .scoreboard import evaluate_parts, format_parts
 
+    nlp = _nlp(topic)
     if devsets:
-        reports = {path: evaluate_file(path) for path in devsets}
+        reports = {path: evaluate_file(path, nlp) for path in devsets}
     else:
-        directory = topics.directory() / "eval"
+        directory = topics.directory(topic) / "eval"
         if not directory.is_dir():  # a topic without an evaluation set yet: its dev.jsonl
-            reports = {"dev": evaluate_file(str(topics.directory() / "dev.jsonl"))}
+            reports = {"dev": evaluate_file(str(topics.directory(topic) / "dev.jsonl"), nlp)}
         else:
             chosen = tuple(parts) or (("train", "dev", "test") if with_test else ("train", "dev"))
-            reports = evaluate_parts(Path(directory), chosen)
+            reports = evaluate_parts(Path(directory), chosen, nlp)
     if as_json:
         click.echo(json.dumps(reports, indent=1))
     elif errors or len(reports) == 1:
@@ -121,6 +141,18 @@ def split(sources, directory, check):
         click.echo(f"problem: {problem}", err=True)
     if problems:
         raise SystemExit(1)
+
+
+@cli.command(help="Save the topic's pipeline with nlp.to_disk: a directory spacy.load() runs without the "
+                  "topic's files (import nlp.components first so the policy_* factories are registered).")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Where to save it.")
+@topic_option
+def package(output, topic):
+    nlp = _nlp(topic)
+    nlp.meta["name"] = f"policy_tracker_{topics.directory(topic).name}"
+    nlp.to_disk(output)
+    click.echo(f"saved the {topics.directory(topic).name} pipeline to {output}: "
+               f"{', '.join(nlp.pipe_names)}", err=True)
 
 
 def main():

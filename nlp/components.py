@@ -2,45 +2,98 @@
 
 - ``policy_entities``: triggers apart (plus the wildcard trigger patterns as
   regular expressions); the gazetteer matches filtered to the longest, plus
-  vendors written in Chinese, organisations found by shape, acronyms the text
+  vendors written in CJK script, organisations found by shape, acronyms the text
   defines, people and dates -> ``doc.spans["entities"]``, ``doc._.dates``;
 - ``policy_actions``: triggers resolved into actions with actor, targets, date
   and evidence -> ``doc._.policy_actions`` (see nlp/actions.py for the rules).
-"""
 
-from __future__ import annotations
+Both take the topic as data through ``initialize(topic=...)`` (a dict, see
+nlp/topic.py; nlp/pipeline.py names it in the config's [initialize] section)
+and keep it with ``to_disk``/``from_disk``, as spaCy's span_ruler keeps its
+patterns: a saved pipeline needs no topic directory.
+
+(No ``from __future__ import annotations`` here: spaCy validates the
+``initialize`` settings against the annotations at run time.)
+"""
 
 import re
 from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
 
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.util import SimpleFrozenList, ensure_path, filter_spans
 
-from . import compile, resources, shapes
+from . import compile, shapes
 from .actions import ActionRules
+from .topic import CJK, Topic
 
 for _name, _default in (("policy_actions", None), ("dates", None), ("meta", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
 
-class PolicyEntities:
+class _TopicData:
+    """What a component of ours shares: its topic, given by initialize() and kept by to_disk()."""
+
+    name: str
+    topic: Optional[Topic] = None
+
+    def initialize(self, get_examples: Optional[Callable[[], Iterable[Any]]] = None, *,
+                   nlp: Optional[Language] = None, topic: Optional[dict] = None) -> None:
+        """Take the topic's data (nlp/topic.py: {"name", "vocab", "patterns"})."""
+        if not topic:
+            raise ValueError(f"{self.name}: initialize() needs the topic's data (see nlp/pipeline.build_nlp)")
+        self.set_topic(Topic(topic))
+
+    def set_topic(self, topic: Topic) -> None:
+        self.topic = topic
+
+    def _checked(self) -> Topic:
+        if self.topic is None:
+            raise ValueError(f"{self.name} has no topic: build the pipeline with nlp/pipeline.build_nlp() "
+                             "or load a saved one")
+        return self.topic
+
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        return srsly.msgpack_dumps(self._checked().to_dict())
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()):
+        self.set_topic(Topic(srsly.msgpack_loads(data)))
+        return self
+
+    def to_disk(self, path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(Path(path) / "topic.json", self._checked().to_dict())
+
+    def from_disk(self, path, *, exclude: Iterable[str] = SimpleFrozenList()):
+        self.set_topic(Topic(srsly.read_json(ensure_path(path) / "topic.json")))
+        return self
+
+
+class PolicyEntities(_TopicData):
     """Merge gazetteer hits with the shape finders into one list of entity spans."""
 
     def __init__(self, name: str):
         self.name = name
-        self.vendor_names = {vid: v["name"] for vid, v in resources.vocab()["vendors"].items()}
-        self.org_names = {oid: o["name"] for oid, o in resources.vocab()["organisations"].items()}
-        cjk = [row for row in resources.patterns("vendors") if isinstance(row["pattern"], str)
-               and resources.CJK.search(row["pattern"])]
+
+    def set_topic(self, topic: Topic) -> None:
+        self.topic = topic
+        self.vendor_names = {vid: v["name"] for vid, v in topic.vocab["vendors"].items()}
+        self.org_names = {oid: o["name"] for oid, o in topic.vocab["organisations"].items()}
+        cjk = [row for row in topic.patterns("vendors") if isinstance(row["pattern"], str)
+               and CJK.search(row["pattern"])]
         cjk.sort(key=lambda row: -len(row["pattern"]))
-        self.trigger_regexes = [(compile.to_regex(row["pattern"]), row["id"]) for row in resources.patterns("actions")
+        self.trigger_regexes = [(compile.to_regex(row["pattern"]), row["id"]) for row in topic.patterns("actions")
                                 if compile.expand(row)[0] == "TOKEN"]
         self.cjk_pattern = re.compile("|".join(re.escape(r["pattern"]) for r in cjk)) if cjk else None
         self.cjk_ids = {r["pattern"]: r["id"] for r in cjk}
 
     def __call__(self, doc: Doc) -> Doc:
+        topic = self._checked()
         text = (doc._.meta or {}).get("text") or doc.text  # Doc.text is rebuilt from tokens on each access
         found = doc.spans.get("phrases", [])
         triggers = [span for span in found if span.label_ == "TRIGGER"]
@@ -68,7 +121,7 @@ class PolicyEntities:
                 value = span.text if span is not None else value
             if span is not None and len(span) and taken.free(span):
                 extra.append(Span(doc, span.start, span.end, label="ORG",
-                                  kb_id=resources.canonical_organisation(value)))
+                                  kb_id=topic.canonical_organisation(value)))
                 taken.add(extra[-1])
         orgs = [(s.start_char, s.end_char, s.kb_id_) for s in chosen + extra if s.label_ == "ORG"]
         acronyms = dict(shapes.acronym_definitions(text, orgs))
@@ -120,7 +173,7 @@ class _Coverage:
         return tail if len(tail) >= 2 and self.free(tail) and tail[0].is_title else None
 
 
-def _as_date(value) -> date | None:
+def _as_date(value) -> Optional[date]:
     if not value:
         return None
     try:
@@ -134,14 +187,24 @@ def make_policy_entities(nlp: Language, name: str):
     return PolicyEntities(name)
 
 
-class PolicyActions:
+class PolicyActions(_TopicData):
     def __init__(self, name: str, window: int):
         self.name = name
-        self.rules = ActionRules(window=window)
+        self.window = window
+
+    def set_topic(self, topic: Topic) -> None:
+        self.topic = topic
+        self.rules = ActionRules(topic.vocab, window=self.window)
 
     def __call__(self, doc: Doc) -> Doc:
+        self._checked()
         doc._.policy_actions = self.rules.actions(doc)
         return doc
+
+
+def pipeline_topic(nlp: Language) -> Topic:
+    """The topic a pipeline was built for (kept by policy_entities)."""
+    return nlp.get_pipe("policy_entities")._checked()
 
 
 @Language.factory(

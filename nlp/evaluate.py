@@ -80,9 +80,9 @@ def evaluate(records: list[dict], nlp: Language | None = None) -> dict:
     return report
 
 
-def evaluate_file(path: str) -> dict:
+def evaluate_file(path: str, nlp: Language | None = None) -> dict:
     with open(path, encoding="utf-8") as handle:
-        return evaluate([json.loads(line) for line in handle if line.strip()])
+        return evaluate([json.loads(line) for line in handle if line.strip()], nlp)
 
 
 TARGETS = {"relevance_accuracy": 0.95, "vendors": 0.98, "action_type": 0.85, "type_actor": 0.65,

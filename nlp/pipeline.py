@@ -1,9 +1,16 @@
-"""build_nlp(): spacy.blank("en") + span rulers + our components.
+"""build_nlp(topic): spacy.blank("en") + span rulers + our components, for one topic.
 
-The span rulers are loaded from the topic's patterns/*.jsonl with validation on, as
-phrase matchers wherever a pattern allows it (nlp/compile.py); patterns in
-Chinese script are matched by policy_entities (the English tokenizer does not
-split them into words), and so are the few trigger patterns with wildcards.
+The pipeline is built the spaCy way: components are added by factory name,
+and their data (the topic's patterns and vocabulary) is named in the config's
+[initialize] section by registered readers, then loaded by ``nlp.initialize()``.
+Every component keeps its data with ``to_disk``, so ``nlp.to_disk(path)`` gives
+a pipeline ``spacy.load(path)`` runs without the topic directory (import
+``nlp.components`` first, or let ``python -m nlp extract --pipeline`` do it).
+
+The span rulers take the topic's patterns/*.jsonl with validation on, as phrase
+matchers wherever a pattern allows it (nlp/compile.py); patterns in CJK script
+are matched by policy_entities (the English tokenizer does not split them into
+words), and so are the few trigger patterns with wildcards.
 
 There is no sentencizer: sentences are found only around triggers, from the
 text (nlp/shapes.sentence_around). Splitting every document into sentences
@@ -13,13 +20,17 @@ cost more than all the matching together (BENCHMARKS.md).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.symbols import ORTH
 
+import topics
+
 from . import components  # noqa: F401  registers the policy_* factories
-from . import compile, resources
+from . import compile
+from .topic import CJK, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -27,45 +38,75 @@ ABBREVIATIONS = ["hon.", "Hon.", "Rt.", "rt.", "cf.", "No.", "no.", "Nos.", "par
                  "cols.", "Art.", "art.", "Sec.", "sec.", "approx.", "e.g.", "i.e.", "etc.", "vs.", "v.", "Ltd.",
                  "Co.", "Inc.", "Corp.", "Gov.", "Govt.", "Dept.", "St.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.",
                  "Nov.", "Dec.", "HL.", "Deb.", "Sen.", "Rep.", "Prof.", "Cllr."]
+PATTERN_FILES = ("vendors", "organisations", "references", "actions")  # the order the rulers take them in
+RULERS = (("LOWER", ""), ("ORTH", "_orth"), ("TOKEN", "_tokens"))  # matcher kind, suffix of the ruler's name
+RULER = "policy_phrases"
 
 
-def build_nlp() -> Language:
+@spacy.registry.misc("policy_tracker.topic.v1")
+def read_topic(path: str) -> dict:
+    """A topic directory as the data our components take (nlp/topic.py)."""
+    return Topic.from_dir(path).to_dict()
+
+
+@spacy.registry.misc("policy_tracker.ruler_patterns.v1")
+def read_ruler_patterns(path: str, matcher: str) -> list[dict]:
+    """The patterns of a topic directory one span ruler takes: matcher LOWER, ORTH or TOKEN."""
+    return ruler_patterns(Topic.from_dir(path))[matcher]
+
+
+def ruler_patterns(topic: Topic) -> dict[str, list[dict]]:
+    """The topic's patterns by matcher: phrase patterns (LOWER, ORTH) where a pattern allows it, token
+    patterns (TOKEN) for the rest; CJK-script vendors and wildcard triggers are policy_entities' own."""
+    groups: dict[str, list[dict]] = {"LOWER": [], "ORTH": [], "TOKEN": []}
+    for name in PATTERN_FILES:
+        for row in topic.patterns(name):
+            if isinstance(row["pattern"], str) and CJK.search(row["pattern"]):
+                continue
+            kind, expanded = compile.expand(row)
+            if kind == "TOKEN" and row["label"] == "TRIGGER":
+                continue  # matched as regular expressions by policy_entities (compile.to_regex)
+            groups[kind].extend(expanded)
+    for kind in ("LOWER", "ORTH"):
+        groups[kind] = [dict(r, pattern=r["pattern"] if isinstance(r["pattern"], str) else " ".join(r["pattern"]))
+                        for r in groups[kind]]
+    return groups
+
+
+def build_nlp(topic: str | Path | None = None) -> Language:
+    """The extraction pipeline for a topic (a name under topics/ or a directory; default: the chosen topic)."""
+    directory = topics.directory(str(topic) if topic is not None else None)
+    patterns = ruler_patterns(Topic.from_dir(directory))
     nlp = spacy.blank("en")
     for abbreviation in ABBREVIATIONS:  # "the hon. Member" is not the end of a sentence
         nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
-    rows = [row for name in ("vendors", "organisations", "references", "actions") for row in resources.patterns(name)
-            if not (isinstance(row["pattern"], str) and resources.CJK.search(row["pattern"]))]
-    _add_rulers(nlp, "policy_phrases", "phrases", rows)
-    nlp.add_pipe("policy_entities")
-    nlp.add_pipe("policy_actions")
+    nlp.config["paths"]["topic"] = str(directory)
+    init = nlp.config["initialize"]["components"]
+    first = True
+    for kind, suffix in RULERS:
+        if not patterns[kind]:
+            continue
+        config = {"spans_key": "phrases", "validate": True, "overwrite": first}
+        if kind != "TOKEN":
+            config["phrase_matcher_attr"] = kind
+        nlp.add_pipe("span_ruler", name=RULER + suffix, config=config)
+        init[RULER + suffix] = {"patterns": {"@misc": "policy_tracker.ruler_patterns.v1", "path": "${paths.topic}",
+                                             "matcher": kind}}
+        first = False
+    for name in ("policy_entities", "policy_actions"):
+        nlp.add_pipe(name)
+        init[name] = {"topic": {"@misc": "policy_tracker.topic.v1", "path": "${paths.topic}"}}
+    nlp.initialize()
     nlp.set_error_handler(_log_and_skip)
     return nlp
 
 
-def _add_rulers(nlp: Language, name: str, spans_key: str, rows: list[dict]) -> None:
-    """Span rulers for one family of patterns: phrase matchers (LOWER, ORTH) where the
-    patterns allow it, a token matcher for the rest (see nlp/compile.py)."""
-    groups: dict[str, list[dict]] = {"LOWER": [], "ORTH": [], "TOKEN": []}
-    for row in rows:
-        kind, expanded = compile.expand(row)
-        if kind == "TOKEN" and row["label"] == "TRIGGER":
-            continue  # matched as regular expressions by policy_entities (compile.to_regex)
-        groups[kind].extend(expanded)
-    first = True
-    for kind, suffix in (("LOWER", ""), ("ORTH", "_orth"), ("TOKEN", "_tokens")):
-        if not groups[kind]:
-            continue
-        config = {"spans_key": spans_key, "validate": True, "overwrite": first}
-        if kind != "TOKEN":
-            config["phrase_matcher_attr"] = kind
-        ruler = nlp.add_pipe("span_ruler", name=name + suffix, config=config)
-        if kind == "TOKEN":
-            ruler.add_patterns(groups[kind])
-        else:
-            ruler.add_patterns([dict(r, pattern=r["pattern"] if isinstance(r["pattern"], str) else " ".join(r["pattern"]))
-                                for r in groups[kind]])
-        first = False
-
-
 def _log_and_skip(proc_name, proc, docs, error):
     logger.error("%s failed on a batch of %d document(s): %s", proc_name, len(docs), error)
+
+
+def load_nlp(path: str | Path) -> Language:
+    """A pipeline saved with ``nlp.to_disk`` (see ``python -m nlp package``)."""
+    nlp = spacy.load(path)
+    nlp.set_error_handler(_log_and_skip)
+    return nlp

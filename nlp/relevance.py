@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from . import resources
 
 SURVEILLANCE_CONTEXT = re.compile(
     r"\b(surveillance|cctv|cameras?|video|facial recognition|biometric\w*|covered list|covered equipment|"
@@ -24,9 +23,10 @@ PRODUCT_OR_FINANCE = re.compile(
 PARLIAMENT_KINDS = {"written_question", "written_statement", "hansard", "govuk", "federal_register"}
 
 
-def assess(title: str, text: str, vendor_names: list[str], has_class: bool, actions: list[dict],
+def assess(vocab: dict, title: str, text: str, vendor_names: list[str], has_class: bool, actions: list[dict],
            kind: str | None) -> tuple[bool, list[str]]:
-    vocab = resources.vocab()["vendors"]
+    """(relevant, reasons) for one document, by the topic's vocabulary (vocab.yml as data)."""
+    vocab = vocab["vendors"]
     by_name = {v["name"]: v for v in vocab.values()}
     chinese = [n for n in vendor_names if by_name.get(n, {}).get("chinese")]
     surveillance_vendors = [n for n in chinese if by_name[n]["sector"] == "surveillance"]

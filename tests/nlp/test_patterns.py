@@ -4,16 +4,17 @@ import pytest
 import srsly
 
 import topics
-from nlp import resources
+from nlp.topic import CJK, Topic
 
 PATTERNS = topics.directory("cameras") / "patterns"
+TOPIC = Topic.from_dir(topics.directory("cameras"))
 
 FILES = ["vendors", "organisations", "references", "actions"]
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_every_pattern_id_is_in_the_vocabulary(name):
-    vocab = resources.vocab()
+    vocab = TOPIC.vocab
     known = {
         "VENDOR": set(vocab["vendors"]), "ORG": set(vocab["organisations"]), "GPE": set(vocab["organisations"]),
         "OFFICE": set(vocab["organisations"]), "GOVREF": set(vocab["references"]) | {"callers"},
@@ -42,8 +43,8 @@ def test_the_pipeline_loads_every_pattern(nlp):
     expected = {"LOWER": 0, "ORTH": 0}
     regexes = 0
     for name in FILES:
-        for row in resources.patterns(name):
-            if isinstance(row["pattern"], str) and resources.CJK.search(row["pattern"]):
+        for row in TOPIC.patterns(name):
+            if isinstance(row["pattern"], str) and CJK.search(row["pattern"]):
                 continue
             kind, rows = compile.expand(row)
             if kind == "TOKEN":
@@ -59,6 +60,6 @@ def test_the_pipeline_loads_every_pattern(nlp):
 
 def test_every_vendor_has_its_own_name_as_a_pattern():
     texts = {(r["id"], r["pattern"] if isinstance(r["pattern"], str) else " ".join(t["ORTH"] for t in r["pattern"]))
-             for r in resources.patterns("vendors")}
-    for vid, vendor in resources.vocab()["vendors"].items():
+             for r in TOPIC.patterns("vendors")}
+    for vid, vendor in TOPIC.vocab["vendors"].items():
         assert (vid, vendor["name"]) in texts, vid
