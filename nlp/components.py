@@ -131,9 +131,11 @@ class PolicyEntities(_TopicData):
                 if span is not None and len(span) and taken.free(span):
                     extra.append(Span(doc, span.start, span.end, label="ORG", kb_id=canonical))
                     taken.add(extra[-1])
+        offices = [s for s in chosen if s.label_ == "OFFICE"]  # "Defence Minister Richard Marles" names him too
         for start, end, value in shapes.people(text):
             span = doc.char_span(start, end, alignment_mode="contract")
-            if span is not None and len(span) and taken.free(span):
+            if span is not None and len(span) and (taken.free(span) or any(
+                    o.start <= span.start and span.end <= o.end for o in offices)):
                 extra.append(Span(doc, span.start, span.end, label="PERSON", kb_id=value))
                 taken.add(extra[-1])
         doc.spans["entities"] = sorted(chosen + extra, key=lambda s: s.start)

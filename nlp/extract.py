@@ -20,6 +20,7 @@ from spacy.language import Language
 
 from . import relevance
 from .components import pipeline_topic
+from .people import merge
 from .topic import Topic
 
 CHUNK = 100_000
@@ -132,9 +133,10 @@ def _assemble(topic: Topic, record: dict, docs: list) -> dict:
             for action in doc._.policy_actions or []:
                 action = dict(action, start=action["start"] + offset, end=action["end"] + offset)
                 actions.append(action)
-    for person in record.get("people") or []:
+    text = record.get("text") or ""
+    for person in record.get("people") or []:  # the asker, answerer or speaker: a person of the text if named in it
         name = person.get("name") if isinstance(person, dict) else person
-        if name:
+        if name and (name in text or any(name.startswith(p + " ") for p in people)):  # "Lord Alton" -> his title
             people.append(name)
     vendors, orgs = _unique(vendors), _unique(orgs)
     relevant, reasons = relevance.assess(topic.vocab, title, record.get("text") or "", vendors, has_class,
@@ -151,5 +153,4 @@ def _unique(values) -> list:
 
 
 def _people(names) -> list[str]:
-    names = _unique(names)
-    return [n for n in names if not any(o != n and o.startswith(n + " ") for o in names)]
+    return merge(_unique(names))

@@ -1,5 +1,5 @@
 """Regular shapes of the domain's language: organisation names not in the
-gazetteer, people with their titles, acronyms defined in the text, and dates.
+gazetteer, acronyms defined in the text, and dates (people: nlp/people.py).
 
 Each finder takes the text and yields (start, end, value) character spans.
 """
@@ -10,6 +10,8 @@ import re
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from functools import lru_cache
+
+from .people import people  # noqa: F401  people have their own module
 
 CW = r"[A-Z][\w'’\-]*"  # a capitalised word
 _CONNECT = r"(?:,[ \t]+|[ \t]+(?:and|&|of|for|the|on|in)[ \t]+|[ \t]+)"
@@ -25,30 +27,6 @@ LEADING_NOISE = {"Now", "Meanwhile", "Also", "Then", "Elsewhere", "Separately", 
                  "Have", "Will", "Would", "Can", "Could", "Should", "Is", "Are", "Was", "Were", "New", "Other",
                  "All", "Her", "Majesty's", "Majesty’s", "Written", "Ministerial", "Secretary", "State", "Minister",
                  "Government", "Commons", "Lords", "Chief", "Senior", "Local", "Former", "Current", "Deputy"}
-
-PEER = re.compile(rf"\b(?:The[ \t]+)?(Lord|Baroness|Lady|Viscount|Earl|Baron)[ \t]+((?:{CW})(?:[ \t]+{CW})?(?:[ \t]+of[ \t]+{CW}(?:[ \t]+{CW}){{0,2}})?)")
-TITLED = re.compile(
-    rf"\b(?:Sir|Dame|Dr\.?|Professor|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Senator|Sen\.|Rep\.|Representative|Congressman|"
-    rf"Congresswoman|Councillor|Cllr\.?|Commissioner|Secretary|Minister|President|Ambassador|Chairman|Chairwoman|"
-    rf"Director|MP|MEP|Premier|Chancellor|Governor|Mayor)[ \t]+({CW}(?:[ \t]+{CW}){{0,2}})")
-SAID = re.compile(rf"\b({CW}[ \t]+{CW}(?:[ \t]+{CW})?)(?:,[ \t][^,.\n]{{3,80}},)?[ \t]+(?:said|says|told|announced|wrote|added|stated|warned|argued|claimed|insisted|explained|confirmed|ordered|orders|urged|urges)\b")
-APPOSITION = re.compile(rf"\b({CW}[ \t]+{CW}(?:[ \t]+{CW})?),[ \t]+(?:the|a|an)[ \t][^,.\n]{{0,60}}?\b(?:minister|secretary|MP|senator|commissioner|spokesperson|spokesman|spokeswoman|chair|chairman|director|official|peer|MEP|congressman|congresswoman|representative)\b")
-MEMBER_CONSTITUENCY = re.compile(rf"\b({CW}[ \t]+{CW}(?:[ \t]+{CW})?)[ \t]+\([A-Z][^()\n]{{2,40}}\)(?:[ \t]+\([A-Za-z ]{{1,12}}\))")
-NOT_NAMES = {"Memorial", "Museum", "Library", "University", "Hospital", "Airport", "Speaker", "Deputy", "Chairman", "Chair", "President", "Government", "Minister", "Ministers", "Secretary",
-             "State", "Department", "Office", "Committee", "Council", "House", "Commons", "Lords", "Parliament",
-             "The", "This", "That", "His", "Her", "Majesty", "Majesty's", "Majesty’s", "Noble", "Lord", "Bishop",
-             "Chancellor", "Privy", "Member", "Members", "Hon", "Friend", "General", "Attorney", "Duchy", "Prime",
-             "Home", "Foreign", "Defence", "Cabinet", "Treasury", "Mr", "Mrs", "Ms", "Dr", "Sir", "UK", "US",
-             "China", "Chinese", "British", "American", "Australian", "Federal", "National", "Security", "Commission",
-             "Police", "Commissioner", "Surveillance", "Camera", "Act", "Bill", "Written", "Question", "Answer", "Statement", "In", "On", "At", "For", "By",
-             "And", "But", "If", "We", "It", "They", "He", "She", "As", "Yesterday", "Today", "Reuters", "Inc",
-             "Ltd", "Co", "Group", "Technology", "Technologies", "Digital", "Communications", "Daily", "News",
-             "Times", "Guardian", "Telegraph", "Mail", "Online", "Opinion", "Analysis", "Labour", "Conservative",
-             "Conservatives", "Tory", "Democrat", "Democrats", "Republican", "Republicans", "Senate", "Congress",
-             "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-DROP_TITLES = re.compile(r"^(?:Sir|Dame|Dr\.?|Professor|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Senator|Sen\.|Rep\.|"
-                         r"Representative|Congressman|Congresswoman|Councillor|Cllr\.?|The)\s+")
 
 ACRONYM_AFTER = re.compile(r"[ \t]*\((?:the[ \t]+)?([A-Z][A-Za-z&]{1,9})(?:[ \t]+or[ \t]+([A-Z][A-Za-z&]{1,9}))?\)")
 
@@ -107,33 +85,6 @@ def organisation_shapes(text: str):
             end = m.start() + len(value)
             value = text[start:end].rstrip(",")
             yield start, start + len(value), value
-
-
-def people(text: str):
-    """(start, end, normalised name) for people named with a title or role."""
-    for m in PEER.finditer(text):
-        name = m.group(2)
-        first = name.split()[0]
-        if first in NOT_NAMES:
-            continue
-        value = f"{m.group(1)} {name}"
-        yield m.start(1), m.end(2), value
-    for pattern in (TITLED, SAID, APPOSITION, MEMBER_CONSTITUENCY):
-        for m in pattern.finditer(text):
-            name = m.group(1)
-            words = name.split()
-            start = m.start(1)
-            while words and words[0] in NOT_NAMES:
-                start += len(words[0]) + 1
-                words = words[1:]
-            while words and words[-1] in NOT_NAMES:
-                words = words[:-1]
-            if not words or any(w in NOT_NAMES for w in words):
-                continue
-            if pattern is not TITLED and len(words) < 2:
-                continue
-            value = " ".join(words)
-            yield start, start + len(value), DROP_TITLES.sub("", value)
 
 
 def acronym_definitions(text: str, spans):

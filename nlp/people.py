@@ -1,0 +1,169 @@
+"""People named in a text (guide section 4), by the shapes names take in the domain's writing.
+
+Peers by their Hansard title ("Lord Alton of Liverpool"); other people by a title,
+a role or office before the name ("Senator", "defence minister", "marketing director",
+"Chief Inspector"), a member's suffix ("MP", "TD"), "The Hon", a reporting verb after
+the name, an apposition, a constituency in brackets, a byline ("By ...",
+"Reporting by ..."), a photo credit, a list after a plural title ("Commissioners Carr,
+Starks and Simington"), or a contact line. Honorifics are dropped; a possessive
+"'s" is not part of the name. ``people(text)`` yields (start, end, name) spans;
+``merge`` turns "Mr Marles" into "Richard Marles" when the text names him in full.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UP = r"A-ZÀ-ÖØ-Þ"
+_LOW = r"a-zß-öø-ÿ"
+CW = rf"(?:[{_UP}]['’])?[{_UP}][{_LOW}'’\-]+(?:[{_UP}][{_LOW}'’\-]+)?"  # "Ellison", "McManus", "O’Rielly"
+INITIAL = rf"[{_UP}]\."
+# a name: two or three capitalised words, middle initials allowed ("Alan F. Estevez"), or initials and a
+# surname ("J.M.A. Lensink")
+NAME = rf"(?:(?:{INITIAL}){{1,3}}[ \t]?{CW}|{CW}(?:[ \t]+(?:{INITIAL}[ \t]+)?{CW}){{1,2}})"
+ONE = rf"{CW}(?:[ \t]+{CW})?"  # a surname alone or a short name, in lists after a plural title
+
+PEER = re.compile(rf"\b(?:The[ \t]+)?(Lord|Baroness|Lady|Viscount|Earl|Baron)[ \t]+({CW}(?:[ \t]+{CW})?"
+                  rf"(?:[ \t]+of[ \t]+{CW}(?:[ \t]+{CW}){{0,2}})?)")
+TITLES = (r"Sir|Dame|Dr\.?|Professor|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Senator|Sen\.|Rep\.|Representative|Congressman|"
+          r"Congresswoman|Councillor|Cllr\.?|Commissioner|Secretary|Minister|President|Ambassador|Chairman|"
+          r"Chairwoman|Chairperson|Chair|Director|Premier|Chancellor|Governor|Mayor|Judge|Justice|Inspector|"
+          r"Superintendent|Constable|General|Gen\.|Admiral|Colonel|Col\.|Captain|Lt\.|Sheriff|Attorney-General|"
+          r"Treasurer|Speaker|Leader|Member|Officer|Spokesperson|Spokesman|Spokeswoman")
+TITLED = re.compile(rf"\b(?:{TITLES})[ \t]+({NAME})")
+# titles that also go before a surname alone: "Mr Marles", "Senator Watt", "Commissioner Carr"
+SURNAME_TITLES = re.compile(rf"\b(?:Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Sir|Dame|Senator|Sen\.|Rep\.|Representative|"
+                            rf"Congressman|Congresswoman|Councillor|Cllr\.?|Commissioner|President|Chairman|Chairwoman|"
+                            rf"Judge|Governor|Mayor|Premier|Professor|Prof\.?|Minister|Secretary)[ \t]+({CW})\b(?![ \t]+[{_UP}])")
+# a role in lower case before a name: "defence minister Richard Marles", "marketing director Justin Hollis"
+ROLE = re.compile(rf"\b(?:minister|secretary|senator|councillor|chairman|chairwoman|chair|director|spokesman|"
+                  rf"spokeswoman|spokesperson|researcher|reporter|correspondent|editor|commissioner|governor|"
+                  rf"president|premier|mayor|leader|officer|lawyer|professor|judge|chief|head|analyst|expert|"
+                  rf"founder|co-founder|trustee|manager|executive|CEO|official|member|MP|TD|MLA|MSP|MEP|"
+                  rf"blogger|campaigner|activist|deputy|inspector|superintendent|photographer|writer|ambassador|"
+                  rf"Cathaoirleach|Comhairle|emeritus)[ \t]+({NAME})")
+HON = re.compile(rf"\b(?:The[ \t]+)?(?:Rt\.?[ \t]+)?Hon\.?[ \t]+({NAME})")
+SUFFIX = re.compile(rf"\b({NAME})[ \t]+(?:MP|MSP|MLA|TD|MEP|MS|QC|KC|MBE|OBE|CBE)\b")
+SAID = re.compile(rf"\b({NAME})(?:,[ \t][^,.\n]{{3,80}},|[ \t]+of[ \t]+[^,.\n]{{2,40}}?|,)?[ \t]+(?:said|says|told|announced|wrote|writes|added|"
+                  rf"stated|warned|argued|claimed|insisted|explained|confirmed|ordered|orders|urged|urges|noted|"
+                  rf"asked|replied|answered|welcomed|called|described|acknowledged|admitted|revealed)\b")
+APPOSITION = re.compile(rf"\b({NAME}),[ \t]+(?:(?:the|a|an|its|his|her)[ \t]+)?(?:[\w’'-]+[ \t]+){{0,3}}?"
+                        rf"(?i:minister|secretary|MP|senator|commissioner|spokesperson|spokesman|spokeswoman|chair|"
+                        rf"chairman|chairwoman|director|official|peer|MEP|congressman|congresswoman|representative|"
+                        rf"leader|head|chief|founder|reporter|secretary general|president|ambassador)\b")
+INVERTED = re.compile(rf"\b(?:said|says|reports|reported|writes|wrote|according to)[ \t]+({NAME})(?=[,.;:]|$)", re.M)
+MEMBER_FOR = re.compile(rf"\bMember for [^()\n]{{2,60}}\(({NAME})\)")
+LEADER_GOVERNMENT = re.compile(rf"\b({NAME})[ \t]+(?:government|administration)\b")
+DATED_BYLINE = re.compile(rf"(?:^|\n)({NAME}),[ \t]+\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[{_UP}][{_LOW}]+[ \t]+\d{{4}}")
+MEMBER_PLACE = re.compile(rf"(?:^|\n|\.[ \t]+)({NAME})[ \t]+\([{_UP}][^()\n]{{2,60}}\)")
+BYLINE = re.compile(rf"(?:^|\n|[.;(][ \t]*|,[ \t]+)(?:[Bb]y|Reporting by|Editing by|Writing by|Additional "
+                    rf"reporting by|Contact reporter|CONTACT:|[Cc]ontact:)[ \t]+({NAME}(?:[ \t]*(?:,|&|and)[ \t]+"
+                    rf"{NAME})*)")
+CREDIT = re.compile(rf"\(({NAME})[ \t]*/|(?:Photo|Picture|Image|Credit)s?:[ \t]+(?:[^()\n]*\(({NAME})\)|({NAME}),)")
+PLURAL = re.compile(rf"\b(?:Senators|Commissioners|Representatives|Reps\.|Congressmen|Councillors|MPs|Ministers|"
+                    rf"lawyers|members|Members|directors|senators|commissioners)[ \t]+({ONE}(?:,[ \t]+(?:and[ \t]+)?"
+                    rf"{ONE})*(?:,?[ \t]+and[ \t]+{ONE})?)")
+_SPLIT = re.compile(r"[ \t]*(?:,[ \t]*and|,|&|\band\b)[ \t]*")
+
+NOT_NAMES = {
+    "Memorial", "Museum", "Library", "University", "Hospital", "Airport", "Speaker", "Deputy", "Chairman", "Chair",
+    "President", "Government", "Minister", "Ministers", "Secretary", "State", "Department", "Office", "Committee",
+    "Council", "House", "Commons", "Lords", "Parliament", "The", "This", "That", "His", "Her", "Majesty",
+    "Majesty's", "Majesty’s", "Noble", "Lord", "Bishop", "Chancellor", "Privy", "Member", "Members", "Hon", "Friend",
+    "General", "Attorney", "Duchy", "Prime", "Home", "Foreign", "Defence", "Cabinet", "Treasury", "Mr", "Mrs", "Ms",
+    "Dr", "Sir", "UK", "US", "China", "Chinese", "British", "American", "Australian", "Federal", "National",
+    "Security", "Commission", "Police", "Commissioner", "Surveillance", "Camera", "Act", "Bill", "Written",
+    "Question", "Answer", "Statement", "In", "On", "At", "For", "By", "And", "But", "If", "We", "It", "They", "He",
+    "She", "As", "Yesterday", "Today", "Reuters", "Inc", "Ltd", "Co", "Group", "Technology", "Technologies",
+    "Digital", "Communications", "Daily", "News", "Times", "Guardian", "Telegraph", "Mail", "Online", "Opinion",
+    "Analysis", "Labour", "Conservative", "Conservatives", "Tory", "Democrat", "Democrats", "Republican",
+    "Republicans", "Senate", "Congress", "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Saturday", "Sunday", "Party", "Green", "Liberal", "Labor", "Opposition", "Shadow", "Cyber", "Industry",
+    "Affairs", "Internal", "Justice", "Public", "Services", "Service", "Agency", "Authority", "Institute", "Centre",
+    "Center", "Bureau", "Board", "Directorate", "Ministry", "Administration", "Force", "Forces", "Army", "Navy",
+    "Court", "Appeals", "Union", "Economic", "Democracy", "Watch", "Assembly", "Legislative", "Executive",
+    "Company", "Corporation", "Corp", "Limited", "Systems", "Network", "Networks", "Association", "Foundation",
+    "Trust", "Photo", "Picture", "Image", "Credit", "Contact", "Reporting", "Editing", "Under", "Acting", "Ranking",
+    "Vice", "Senior", "Chief", "Head", "Former", "Current", "New", "Local", "Regional", "District", "County", "City",
+    "Borough", "Town", "Street", "Road", "Square", "Hall", "Building", "Buildings", "Estate", "Site", "Sites", "Data",
+    "Information", "Secretariat", "Inspector", "Constable", "Superintendent", "Judge", "Governor", "Mayor",
+    "Premier", "Senator", "Representative", "Councillor", "Director", "Professor", "Spokesperson", "Spokesman",
+    "Spokeswoman", "Officer", "Leader", "Treasurer", "Ambassador", "Cathaoirleach", "Seanad", "Dáil", "Oireachtas",
+    "Taoiseach", "Commonwealth", "Whitehall", "Westminster", "Beijing", "Washington", "London", "Canberra", "Ottawa",
+    "Covered", "List", "Entity", "Order", "Report", "Rule", "Rules", "Notice", "Section", "Sec", "Article",
+    "Amendment", "Regulation", "Regulations", "Law", "Laws", "Program", "Programme", "Plan", "Strategy", "Review",
+    "Update", "Budget", "Estimates", "Hansard", "Debate", "Debates", "Questions", "Without", "Notice", "Hon.",
+    "Press", "Initiative", "Branch", "Efforts", "No", "Canadian", "Associated", "Agence", "Ceann", "Comhairle",
+}
+HONORIFIC = re.compile(r"^(?:Sir|Dame|Dr\.?|Professor|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Senator|Sen\.|Rep\.|"
+                       r"Representative|Congressman|Congresswoman|Councillor|Cllr\.?|The|Rt\.?|Hon\.?)\s+")
+POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+POSSESSIVE_WORD = re.compile(r"['’]s$")  # "Big Brother Watch's Madeleine Stone": the owner is no part of the name
+
+
+def _clean(text: str, start: int, name: str, keep_single: bool = False):
+    """(start, end, name) without leading title or role words and trailing non-names, or None."""
+    words = name.split()
+    offset = start
+    while words and (words[0] in NOT_NAMES or HONORIFIC.match(words[0] + " ") or POSSESSIVE_WORD.search(words[0])):
+        offset += len(words[0])
+        words = words[1:]
+        while offset < len(text) and text[offset] in " \t":
+            offset += 1
+    while words and words[-1] in NOT_NAMES:
+        words = words[:-1]
+    if not words:
+        return None
+    words[-1] = POSSESSIVE.sub("", words[-1])
+    if not words[-1] or any(w in NOT_NAMES for w in words):
+        return None
+    if len(words) < 2 and not keep_single:
+        return None
+    if len(words) == 1 and (len(words[0]) < 3 or words[0].isupper()):
+        return None
+    value = " ".join(words)
+    return offset, offset + len(value), value
+
+
+def people(text: str):
+    """(start, end, normalised name) for people named with a title, role, byline or credit."""
+    for m in PEER.finditer(text):
+        name = m.group(2)
+        if name.split()[0] in NOT_NAMES:
+            continue
+        title = "Baroness" if m.group(1) == "Lady" else m.group(1)  # Hansard's "Lady Northover" is a baroness
+        yield m.start(1), m.end(2), f"{title} {POSSESSIVE.sub('', name)}"
+    for pattern, single in ((TITLED, False), (SURNAME_TITLES, True), (ROLE, False), (HON, False), (SUFFIX, False), (SAID, False),
+                            (APPOSITION, False), (MEMBER_PLACE, False), (INVERTED, False), (MEMBER_FOR, False),
+                            (LEADER_GOVERNMENT, False), (DATED_BYLINE, False)):
+        for m in pattern.finditer(text):
+            found = _clean(text, m.start(1), m.group(1), keep_single=single)
+            if found:
+                yield found
+    for pattern in (BYLINE, PLURAL):
+        for m in pattern.finditer(text):
+            start = m.start(1)
+            for piece in _SPLIT.split(m.group(1)):
+                at = text.find(piece, start)
+                found = _clean(text, at, piece, keep_single=pattern is PLURAL) if piece and at >= 0 else None
+                if found:
+                    yield found
+                start = max(start, at + len(piece))
+    for m in CREDIT.finditer(text):
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        found = _clean(text, m.start(group), m.group(group))
+        if found:
+            yield found
+
+
+def merge(names: list[str]) -> list[str]:
+    """Names once each: a surname alone or a shorter form gives way to the full name the text also gives
+    ("Marles" -> "Richard Marles"; "Lord Alton" -> "Lord Alton of Liverpool")."""
+    names = list(dict.fromkeys(n for n in names if n))
+    out = []
+    for n in names:
+        longer = [o for o in names if o != n and (o.startswith(n + " ") or o.endswith(" " + n))]
+        if not longer:
+            out.append(n)
+    return out
