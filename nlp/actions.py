@@ -303,6 +303,8 @@ class ActionRules:
             return False
         if e.label_ in ("ORG", "OFFICE", "GPE") and e.kb_id_ in self.chinese_state:
             return False
+        if self.org_kind.get(e.kb_id_) == "media":  # "according to Reuters", "told the BBC": who reports acts not
+            return False
         if e.label_ == "PERSON" and any(o.label_ in ("ORG", "OFFICE", "GPE") and o.kb_id_ in self.chinese_state
                                         and 0 <= e.start - o.end <= 2 for o in ents):
             return False  # "Chinese Foreign Ministry spokeswoman Mao Ning"

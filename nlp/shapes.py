@@ -14,19 +14,26 @@ from functools import lru_cache
 from .people import people  # noqa: F401  people have their own module
 
 CW = r"[A-Z][\w'’\-]*"  # a capitalised word
-_CONNECT = r"(?:,[ \t]+|[ \t]+(?:and|&|of|for|the|on|in)[ \t]+|[ \t]+)"
+_CONNECT = r"(?:,[ \t]+|[ \t]+(?:and|&|of the|for the|on the|of|for|the|on|in)[ \t]+|[ \t]+)"
 _HEADS_FIRST = r"Department|Ministry|Office|Bureau|Agency|Commission|Committee|Council|Authority|Administration|Directorate|Secretariat"
 _HEADS_LAST = (r"Committee|Council|Police|Constabulary|Commission|Agency|Authority|Ministry|Directorate|Institute|"
                r"Party|Assembly|Parliament|Department|Office|Service|Centre|Center|Bureau|Administration|Board|Watch|"
                r"Foundation|Trust|Coalition|Alliance|Network|Memorial|Museum|Library|University|Hospital|Airport")
-ORG_HEAD_FIRST = re.compile(rf"\b(?:{_HEADS_FIRST})[ \t]+(?:for|of|on)[ \t]+(?:the[ \t]+)?{CW}(?:{_CONNECT}{CW})*")
-ORG_HEAD_LAST = re.compile(rf"\b(?:{CW}[ \t]+){{1,5}}(?:{_HEADS_LAST})\b(?![ \t]+[A-Z])")
+# "Department for X", with up to two modifiers before it ("Irish Council for ...", "Florida Department of ...")
+ORG_HEAD_FIRST = re.compile(rf"\b(?:{CW}[ \t]+){{0,2}}(?:{_HEADS_FIRST})[ \t]+(?:for|of|on)[ \t]+(?:the[ \t]+)?{CW}"
+                            rf"(?:{_CONNECT}{CW})*")
+# "X Y Council", the words joined by "and", "of (the)" ("Tonbridge and Malling Borough Council", "Houses of the
+# Oireachtas Commission"), and what follows the head ("National Institute of Standards and Technology")
+_INNER = r"(?:[ \t]+(?:and|&|of the|of)[ \t]+|[ \t]+)"
+_AFTER = rf"(?:[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?{CW}(?:(?:[ \t]+(?:and|&|of the|of|for the|for|on)[ \t]+|[ \t]+){CW})*)?"
+ORG_HEAD_LAST = re.compile(rf"\b(?:{CW}{_INNER}){{1,6}}(?:{_HEADS_LAST})\b{_AFTER}(?![ \t]+[A-Z])")
 LEADING_NOISE = {"Now", "Meanwhile", "Also", "Then", "Elsewhere", "Separately", "The", "A", "An", "This", "That", "These", "Those", "Our", "Its", "His", "Her", "Their", "My",
                  "Each", "Every", "Any", "Some", "In", "On", "At", "For", "By", "From", "With", "As", "If", "When",
                  "While", "Since", "And", "But", "Both", "Whether", "What", "Which", "Did", "Does", "Do", "Has",
                  "Have", "Will", "Would", "Can", "Could", "Should", "Is", "Are", "Was", "Were", "New", "Other",
                  "All", "Her", "Majesty's", "Majesty’s", "Written", "Ministerial", "Secretary", "State", "Minister",
-                 "Government", "Commons", "Lords", "Chief", "Senior", "Local", "Former", "Current", "Deputy"}
+                 "Government", "Commons", "Lords", "Chief", "Senior", "Local", "Former", "Current", "Deputy", "General",
+                 "Leader", "Members", "Member", "Chair", "Chairman", "Director", "Head"}
 
 ACRONYM_AFTER = re.compile(r"[ \t]*\((?:the[ \t]+)?([A-Z][A-Za-z&]{1,9})(?:[ \t]+or[ \t]+([A-Z][A-Za-z&]{1,9}))?\)")
 
@@ -58,7 +65,7 @@ LOCAL_COUNCIL = re.compile(rf"\b(?:{CW}[ \t]+(?:(?:and|&)[ \t]+)?){{1,4}}council
 
 def _without_leading_noise(text: str, start: int, words: list[str], end: int) -> tuple[int, list[str]]:
     """Drop leading words that are not part of a name ("The", "Now", a possessive): (new start, words left)."""
-    while words and (words[0] in LEADING_NOISE or words[0].endswith(("'s", "’s"))):
+    while words and (words[0] in LEADING_NOISE or words[0].endswith(("'s", "’s", "ing"))):
         start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
         words = words[1:]
     return start, words
@@ -70,21 +77,36 @@ def organisation_shapes(text: str):
         start, words = _without_leading_noise(text, m.start(), m.group(0).split(), m.end())
         if len(words) >= 2 and words[0][0].isupper():
             yield start, m.end(), text[start:m.end() - len("council")] + "Council"
-    head_last = list(ORG_HEAD_LAST.finditer(text))
+    head_last = [piece for m in ORG_HEAD_LAST.finditer(text) for piece in _pieces(m)]
     for pattern in (ORG_HEAD_FIRST, ORG_HEAD_LAST):
-        for m in (pattern.finditer(text) if pattern is ORG_HEAD_FIRST else head_last):
-            start, value = m.start(), m.group(0)
+        for begin, value in (((m.start(), m.group(0)) for m in ORG_HEAD_FIRST.finditer(text))
+                             if pattern is ORG_HEAD_FIRST else head_last):
+            stop = begin + len(value)
             if pattern is ORG_HEAD_FIRST:  # '... Strategy and Leicester City Council': stop before the next name
-                for other in head_last:
-                    if m.start() < other.start() < m.end():
-                        value = re.sub(r"(?:,|[ \t]+(?:and|&))?[ \t]*$", "", text[m.start():other.start()])
+                for other, _ in head_last:
+                    if begin < other < stop:
+                        value = re.sub(r"(?:,|[ \t]+(?:and|&))?[ \t]*$", "", text[begin:other])
                         break
-            start, words = _without_leading_noise(text, start, value.split(), m.end())
-            if len(words) < 2 or (start > 0 and text[start - 1] in "&/"):  # "R&D Centre" is no name
-                continue
-            end = m.start() + len(value)
+            start, words = _without_leading_noise(text, begin, value.split(), stop)
+            if len(words) < 2 or (start > 0 and text[start - 1] in "&/") or not words[0][0].isupper():
+                continue  # "R&D Centre", "of the Council" are no names
+            end = begin + len(value)
             value = text[start:end].rstrip(",")
             yield start, start + len(value), value
+
+
+HEAD_AND = re.compile(rf"\b(?:{_HEADS_LAST})(?=[ \t]+(?:and|&)[ \t]+[A-Z])")
+
+
+def _pieces(m: re.Match) -> list[tuple[int, str]]:
+    """'Cambridge City Council and Huntingdonshire District Council' is two names: (start, value) each."""
+    value, start, out = m.group(0), m.start(), []
+    for cut in HEAD_AND.finditer(value):
+        out.append((start, value[start - m.start():cut.end()]))
+        rest = value[cut.end():]
+        start = m.start() + cut.end() + len(rest) - len(re.sub(r"^[ \t]+(?:and|&)[ \t]+", "", rest))
+    out.append((start, value[start - m.start():]))
+    return out
 
 
 def acronym_definitions(text: str, spans):

@@ -107,3 +107,25 @@ def test_empty_and_odd_text_does_not_crash(extract):
     for text in ("", "<p></p>", "\u200b\u200f Hikvision \u202e 🙂", "😀" * 100):
         r = extract(text)
         assert isinstance(r["actions"], list)
+
+
+def test_organisations_by_shape_keep_their_whole_name(nlp):
+    """Issue 14: 'X and Y Borough Council', 'Houses of the X Commission', 'National Institute of X and Y' are whole
+    names; two councils joined by 'and' are two."""
+    from nlp.extract import extract_records
+
+    text = ("Eastham and Westham Borough Council met the Houses of the Example Commission. The National Institute "
+            "of Measures and Methods advised Northtown City Council and Southtown District Council.")
+    out = next(extract_records(nlp, [{"id": "t", "title": "", "text": text}]))
+    assert set(out["organisations"]) >= {"Eastham and Westham Borough Council", "Houses of the Example Commission",
+                                         "National Institute of Measures and Methods", "Northtown City Council",
+                                         "Southtown District Council"}
+
+
+def test_a_news_outlet_is_no_actor(nlp):
+    """Issue 14: 'according to <outlet>' names who reports, not who acted."""
+    from nlp.extract import extract_records
+
+    text = "According to Reuters, the Example Council decided to remove Hikvision cameras from its buildings."
+    out = next(extract_records(nlp, [{"id": "t", "title": "", "text": text, "kind": "news"}]))
+    assert "Reuters" in out["organisations"] and all(a["actor"] != "Reuters" for a in out["actions"])
