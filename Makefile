@@ -71,8 +71,9 @@ test: $(STAMP) browser-deps ## Install what the tests need and run the whole sui
 test-fast: $(STAMP) ## The suite without browser, reliability and scale-out tests
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not browser and not reliability and not redis"
 
-eval: $(STAMP) ## Precision, recall and F1 of the extractor on the train, dev and test parts
+eval: $(STAMP) ## Extractor precision/recall/F1 on the train, dev and test parts; B-cubed of event resolution
 	$(BIN)/python -m nlp eval --test
+	$(BIN)/python -m nlp eval-events $(wildcard $(addprefix $(TOPIC_DIR)/eval/,recordings-events.jsonl train.jsonl dev.jsonl test.jsonl))
 
 bench: $(STAMP) ## Full benchmarks (10k/100k/1M documents; tens of minutes)
 	$(BIN)/python -m bench --sizes 10000,100000,1000000

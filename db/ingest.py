@@ -70,8 +70,10 @@ def ingest_vocabulary(db: sqlite_utils.Database, topic: Topic) -> None:
         entities.append((f"vendor:{vid}", "vendor", v["name"], slug(v["name"]), v.get("country"),
                          f"vendor:{v['parent']}" if v.get("parent") else None, v.get("sector"), None,
                          int(bool(v.get("chinese")))))
-    for oid, o in vocab["organisations"].items():
-        entities.append((org_entity_id(o["name"]), "organisation", o["name"], slug(o["name"]), None, None,
+    organisations = vocab["organisations"]
+    for oid, o in organisations.items():
+        parent = org_entity_id(organisations[o["parent"]]["name"]) if o.get("parent") else None
+        entities.append((org_entity_id(o["name"]), "organisation", o["name"], slug(o["name"]), None, parent,
                          o.get("kind"), o.get("jurisdiction"), None))
     db.conn.executemany("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entities)
     aliases = set()

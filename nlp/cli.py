@@ -7,12 +7,15 @@
     python -m nlp split NEW.jsonl --into topics/cameras/eval
     python -m nlp package -o build/cameras/pipeline   # a saved pipeline: spacy.load() runs it
     python -m nlp extract docs.jsonl --pipeline build/cameras/pipeline
+    python -m nlp events build/cameras/documents.jsonl build/cameras/extracted.jsonl -o events.jsonl
+    python -m nlp eval-events topics/cameras/eval/*.jsonl   # B-cubed of event resolution
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -153,6 +156,81 @@ def package(output, topic):
     nlp.to_disk(output)
     click.echo(f"saved the {topics.directory(topic).name} pipeline to {output}: "
                f"{', '.join(nlp.pipe_names)}", err=True)
+
+
+def _jsonl(handle, errors: list) -> list[dict]:
+    out = []
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            errors.append(f"{handle.name}:{number}: skipped: {exc}")
+            continue
+        if isinstance(record, dict) and record.get("id") is not None:
+            out.append(record)
+        else:
+            errors.append(f"{handle.name}:{number}: skipped: not a record with an id")
+    return out
+
+
+@cli.command(help="Resolve extracted actions into events: one JSON line per event, with its mentions.")
+@click.argument("documents", type=click.File("r", encoding="utf-8"))
+@click.argument("extracted", type=click.File("r", encoding="utf-8"))
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", show_default=True,
+              help="Where to write the events ('-' for stdout).")
+@click.option("--previous", type=click.File("r", encoding="utf-8"),
+              help="Events written by an earlier run: their ids are kept for the same acts.")
+def events(documents, extracted, output, previous):
+    from .events import resolve
+
+    errors: list[str] = []
+    docs, records = _jsonl(documents, errors), _jsonl(extracted, errors)
+    known = {}
+    for event in _jsonl(previous, errors) if previous else []:
+        for m in event.get("mentions") or []:
+            known[(m["document_id"], event["type"])] = event["id"]
+    for message in errors:
+        click.echo(message, err=True)
+    result = resolve(docs, records, previous=known)
+    for event in result.events:
+        output.write(json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n")
+    for redirect in result.redirects:
+        click.echo(f"event {redirect['old_id']} {redirect['reason']}"
+                   + (f" into {redirect['new_id']}" if redirect["new_id"] else ""), err=True)
+    mentions = sum(len(e["mentions"]) for e in result.events)
+    unplaced = sum(e["status"] == "unplaced" for e in result.events)
+    click.echo(f"{mentions} mention(s) -> {len(result.events)} event(s) ({unplaced} unplaced); "
+               f"skipped {len(errors)} bad line(s)", err=True)
+
+
+@cli.command("eval-events", help="B-cubed precision and recall of event resolution on files with labelled "
+                                 "event keys.")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--extract/--no-extract", default=True, show_default=True,
+              help="Also run the extractor and score its actions (slower).")
+@click.option("--split-by-story", is_flag=True,
+              help="Score a fixed half of the stories apart from the other (for files without a split).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--errors", is_flag=True, help="List acts split over several events and events lumping acts.")
+def eval_events(files, extract, split_by_story, as_json, errors):
+    from .events import evaluate as ev
+
+    reports = {}
+    for path in files:
+        records = ev.load(path)
+        parts = ev.split_by_story(records) if split_by_story else {"": records}
+        for part, subset in parts.items():
+            name = Path(path).name + (f" [{part}]" if part else "")
+            reports[name] = ev.evaluate(subset, ev.run_extractor(subset) if extract else None)
+    if as_json:
+        click.echo(json.dumps(reports, indent=1))
+        return
+    click.echo(ev.HEADER)
+    for name, report in reports.items():
+        for line in ev.format_report(name, report, show_errors=errors):
+            click.echo(line)
 
 
 def main():

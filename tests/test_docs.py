@@ -33,7 +33,8 @@ def test_every_make_target_in_the_readme_exists_with_help():
 
 
 @pytest.mark.parametrize("module, command", [
-    ("crawlers", "crawl"), ("crawlers", "list"), ("nlp", "extract"), ("nlp", "eval"),
+    ("crawlers", "crawl"), ("crawlers", "list"), ("nlp", "extract"), ("nlp", "eval"), ("nlp", "events"),
+    ("nlp", "eval-events"),
     ("db", "build"), ("db", "search"), ("db", "serve"), ("db", "check"), ("db", "stage"),
 ])
 def test_every_command_has_help(module, command):

@@ -81,3 +81,11 @@ def test_sqlite_utils_cli_works_on_the_database(built):
     assert tables.exit_code == 0 and '"table": "documents"' in tables.output
     found = CliRunner().invoke(cli, ["search", str(built["db"]), "documents", "Hikvision", "-c", "id"])
     assert found.exit_code == 0 and "uk_written_questions:" in found.output
+
+
+def test_organisations_carry_the_body_they_act_for(built):
+    """entities.parent links an agency to its department and a department to its government (#15)."""
+    db = sqlite_utils.Database(built["db"])
+    parent = {r["name"]: r["parent"] for r in db.query("SELECT name, parent FROM entities WHERE type = 'organisation'")}
+    assert parent["Bureau of Industry and Security"] == "organisation:department-of-commerce"
+    assert parent["Cabinet Office"] == "organisation:uk-government" and parent["UK Government"] is None

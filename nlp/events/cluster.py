@@ -1,0 +1,220 @@
+"""Mentions -> clusters, one cluster per real-world act (ANNOTATION.md section 6).
+
+Mentions are taken in a fixed order: records first (a document that is the record
+of an act starts its event), then stated dates, then reports, then undated
+mentions; actors known before unknown ones; then by date. Each mention joins the
+best cluster it is compatible with, or starts its own. Compatible means:
+
+- the same type, targets that overlap (a class covers every vendor), and the same
+  jurisdiction when both are known;
+- dates that meet: the mention's window overlaps the cluster's ("near"); or the
+  mention is a report or restatement, which can only follow the act, and its
+  wording matches an earlier cluster's ("far": similarity >= FAR, or >= CUE when
+  the sentence points back, "as set out in the statement of ...");
+- actors in one hierarchy (a minister and their department; a department and its
+  government). A mention without a known actor ("departments", none at all)
+  joins only the single cluster it fits. A known actor outside the hierarchy
+  joins only as a near report whose wording matches closely (>= CONFLICT), and
+  the event lists the disagreement;
+- a record joins another document's record only when it is the same text
+  (a statement made in both Houses: >= TWIN); two orders are two acts;
+- a type marked ``per_document`` in the vocabulary joins its own document only;
+- a mention with neither actor nor date joins nothing: a mention-level event.
+
+Similarity is the IDF-weighted overlap of content words between the mention's
+sentence and the closest sentence already in the cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .hierarchy import Hierarchy
+from .mentions import Mention
+
+FAR, CUE, WEAK, CONFLICT, TWIN = 0.5, 0.3, 0.6, 0.6, 0.8
+BUCKET_DAYS = 16
+_BASIS_RANK = {"record": 0, "stated": 1, "reported": 2, "undated": 3}
+_UNIQUE = {3, 4, 5}  # ranks accepted only when the cluster is the mention's only candidate
+
+
+@dataclass
+class Cluster:
+    number: int
+    type: str
+    mentions: list[Mention] = field(default_factory=list)
+    actors: set[str] = field(default_factory=set)
+    jurisdiction: str | None = None
+    lo: int | None = None
+    hi: int | None = None
+    documents: set[str] = field(default_factory=set)
+    records: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+    open: bool = True
+    conflicts: list[Mention] = field(default_factory=list)
+
+
+def _root(jurisdiction: str) -> str:
+    return jurisdiction.split("-")[0].upper()
+
+
+class Clusterer:
+    def __init__(self, hierarchy: Hierarchy, idf: dict[str, float], per_document: set[str] = frozenset()):
+        self.hierarchy, self.idf, self.per_document = hierarchy, idf, set(per_document)
+        self.clusters: list[Cluster] = []
+        self._near: dict[tuple, list[Cluster]] = {}
+        self._words: dict[tuple, list[Cluster]] = {}
+        self._actors: dict[tuple, list[Cluster]] = {}
+        self._by_document: dict[tuple, list[Cluster]] = {}
+
+    # -- the loop --------------------------------------------------------------
+    def run(self, mentions: list[Mention]) -> list[Cluster]:
+        def order(m: Mention):
+            when = m.lo if m.lo is not None else 1 << 40
+            return _BASIS_RANK[m.basis], m.actor is None, when, m.document_id, m.start
+
+        for m in sorted(mentions, key=order):
+            best = self._choose(m)
+            if best is None:
+                best = Cluster(len(self.clusters), m.type)
+                best.open = m.placed or m.actor_kind != "none"
+                self.clusters.append(best)
+            self._add(best, m)
+        return self.clusters
+
+    def _choose(self, m: Mention) -> Cluster | None:
+        if not m.placed and m.actor_kind == "none":
+            return None
+        judged = []
+        for c in self._candidates(m):
+            verdict = self._judge(m, c)
+            if verdict is not None:
+                judged.append((verdict, c.number, c))
+        if not judged:
+            return None
+        judged.sort(key=lambda j: (j[0][0], -j[0][1], j[0][2], j[1]))
+        (rank, _, _), _, best = judged[0]
+        if rank in _UNIQUE and len(judged) > 1:
+            return None
+        return best
+
+    # -- candidates ------------------------------------------------------------
+    def _candidates(self, m: Mention) -> list[Cluster]:
+        seen: dict[int, Cluster] = {}
+        for c in self._by_document.get((m.document_id, m.type), []):
+            seen[c.number] = c
+        if m.lo is not None:
+            for bucket in range(m.lo // BUCKET_DAYS, m.hi // BUCKET_DAYS + 1):
+                for c in self._near.get((m.type, bucket), []):
+                    seen[c.number] = c
+            for c in self._near.get((m.type, "wide"), []):
+                seen[c.number] = c
+        if m.basis in ("reported", "undated"):
+            for word in sorted(m.words, key=lambda w: -self.idf.get(w, 0))[:12]:
+                for c in self._words.get((m.type, word), [])[-200:]:
+                    seen[c.number] = c
+        if m.basis == "undated" and m.actor:
+            for c in self._actors.get((m.type, self.hierarchy.chain(m.actor)[-1]), [])[-50:]:
+                seen[c.number] = c
+            for c in self._near.get((m.type, "undated"), [])[-50:]:
+                seen[c.number] = c
+        return list(seen.values())
+
+    def _judge(self, m: Mention, c: Cluster):
+        """(rank, similarity, distance) when m may join c, else None; lower ranks are better."""
+        if not c.open or c.type != m.type:
+            return None
+        if "*" not in m.targets and "*" not in c.targets and not (m.targets & c.targets):
+            return None
+        if m.jurisdiction and c.jurisdiction and _root(m.jurisdiction) != _root(c.jurisdiction):
+            return None
+        same_document = m.document_id in c.documents
+        if m.type in self.per_document and not same_document:
+            return None
+        if m.lo is None or c.lo is None:
+            when, distance = "undated", 0
+        elif m.lo <= c.hi and c.lo <= m.hi:
+            when, distance = "near", abs((m.lo + m.hi) - (c.lo + c.hi)) // 2
+        elif m.far_lo is not None and m.far_lo <= c.hi and c.lo <= m.hi:
+            when, distance = "far", abs((m.lo + m.hi) - (c.lo + c.hi)) // 2
+        else:
+            return None
+        similarity = self._similarity(m, c)
+        if m.basis == "record" and (c.records - {m.document_id}) and similarity < TWIN:
+            return None
+        relation = self._relation(m, c)
+        if same_document and relation != "conflict" and when != "far":
+            return 0, similarity, distance
+        if relation == "strong":
+            if when == "near":
+                return 1, similarity, distance
+            if similarity >= FAR or (m.cue and similarity >= CUE):
+                return 2, similarity, distance
+            return (4, similarity, distance) if when == "undated" else None
+        if relation == "weak":
+            return (3, similarity, distance) if when == "near" or similarity >= WEAK else None
+        if m.basis != "record" and m.kind != "act" and when == "near" and similarity >= CONFLICT:
+            return 5, similarity, distance
+        return None
+
+    def _relation(self, m: Mention, c: Cluster) -> str:
+        if m.actor is None or not c.actors:
+            return "weak"
+        if all(self._comparable(m.actor, other) for other in c.actors):
+            return "strong"
+        return "conflict"
+
+    def _comparable(self, a: str, b: str) -> bool:
+        if ":" in a or ":" in b:  # people without a known post, vendors: only themselves
+            return a == b
+        return self.hierarchy.comparable(a, b)
+
+    def _similarity(self, m: Mention, c: Cluster) -> float:
+        best = 0.0
+        mine = sum(self.idf.get(w, 0.0) for w in m.words)
+        for other in c.mentions[:25]:
+            theirs = sum(self.idf.get(w, 0.0) for w in other.words)
+            shared = sum(self.idf.get(w, 0.0) for w in m.words & other.words)
+            if min(mine, theirs) > 0:
+                best = max(best, shared / min(mine, theirs))
+        return best
+
+    # -- bookkeeping -----------------------------------------------------------
+    def _add(self, c: Cluster, m: Mention) -> None:
+        relation = self._relation(m, c) if c.mentions else "strong"
+        c.mentions.append(m)
+        c.documents.add(m.document_id)
+        c.targets |= m.targets
+        if m.basis == "record":
+            c.records.add(m.document_id)
+        if relation == "conflict":
+            c.conflicts.append(m)
+        elif m.actor:
+            if m.actor_kind == "organisation" and not any(":" not in a for a in c.actors):
+                self._actors.setdefault((m.type, self.hierarchy.chain(m.actor)[-1]), []).append(c)
+            c.actors.add(m.actor)
+        if not c.jurisdiction and m.jurisdiction and (m.jurisdiction_from == "actor" or not c.actors):
+            c.jurisdiction = m.jurisdiction
+        self._by_document.setdefault((m.document_id, m.type), []).append(c)
+        if m.lo is not None and c.lo is None:
+            c.lo, c.hi = m.lo, m.hi
+            self._index_dates(c)
+        elif m.lo is not None and m.lo <= c.hi and c.lo <= m.hi:  # a near mention narrows the window
+            c.lo, c.hi = max(c.lo, m.lo), min(c.hi, m.hi)
+        elif m.lo is None and len(c.mentions) == 1 and c.open:
+            self._near.setdefault((m.type, "undated"), []).append(c)
+        for word in m.words:
+            bucket = self._words.setdefault((m.type, word), [])
+            if not bucket or bucket[-1] is not c:
+                bucket.append(c)
+
+    def _index_dates(self, c: Cluster) -> None:
+        first, last = c.lo // BUCKET_DAYS, c.hi // BUCKET_DAYS
+        keys = [(c.type, b) for b in range(first, last + 1)] if last - first <= 40 else [(c.type, "wide")]
+        for key in keys:
+            self._near.setdefault(key, []).append(c)
+
+
+def cluster(mentions: list[Mention], hierarchy: Hierarchy, idf: dict[str, float],
+            per_document: set[str] = frozenset()) -> list[Cluster]:
+    return Clusterer(hierarchy, idf, per_document).run(mentions)

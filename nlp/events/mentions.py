@@ -1,0 +1,230 @@
+"""Mentions: every extracted action, placed (actor, jurisdiction, date basis, targets).
+
+An action's date is read in one of four ways (its *basis*):
+- ``record``: the date is the document's own and the document is the record of
+  the act (a statement, an order, a notice, or an answer in which the answering
+  body acts itself): the act's date, exactly.
+- ``stated``: the text states a date other than the document's: exactly that
+  day (or month, or year); a later text that says so is a restatement.
+- ``reported``: the date is the document's own but the document reports
+  someone else's act (news, an answer citing the Government): the act happened
+  on that day or a little before (news of the day), or, for a restatement,
+  any time before.
+- ``undated``: no date at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from . import dates
+from .hierarchy import Hierarchy
+
+# How a document stands to the acts it mentions, by kind. Anything else is a report.
+ACT_KINDS = {"written_statement", "federal_register", "govuk", "press_release", "statement", "order",
+             "regulation", "notice", "law", "official"}
+ANSWER_KINDS = {"written_question", "hansard", "answer", "debate"}
+OFFICIAL_SOURCE_KINDS = {"government", "regulator", "parliament", "legislature", "official"}
+# Days between an act and its publication in a record of this kind (a Federal Register rule is
+# published weeks after the order is adopted), and between an act and a news report of the day.
+PUBLICATION_LAG = {"federal_register": 120}
+NEWS_LAG = 7
+TOLERANCE = 1  # a day either side: time zones and "yesterday"
+
+# A sentence that points back at an earlier act (the language of answers and statements).
+CUE = re.compile(
+    r"\b(?:refer(?:red)? (?:the |my )?(?:hon\.?|honourable|noble|right hon\.?)|"
+    r"as (?:set out|announced|stated|outlined|confirmed|explained|made clear) (?:in|on|by|at)|"
+    r"further to|(?:written )?ministerial statement|"
+    r"\bWMS\b|previously (?:announced|set out|confirmed)|(?:announced|published|laid|made|issued|adopted) on|"
+    r"on \d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)|"
+    r"in (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4})",
+    re.I)
+_WORD = re.compile(r"[a-z][a-z'’-]+|\d{3,}")
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has
+have having he her here hers him his how i if in into is it its itself just me more most my no nor
+not now of off on once only or other our ours out over own same she should so some such than that
+the their theirs them then there these they this those through to too under until up very was we
+were what when where which while who whom why will with would you your yours which whether shall may
+must might per via upon within without therefore however has've it's hon member lord lady gentleman
+noble friend
+""".split())
+
+
+def action_id(document_id: str, type_: str, start, end) -> str:
+    """The id of an action (a mention): the database's `actions.id`."""
+    key = "\x1f".join(str(p) for p in (document_id, type_, start, end))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def words(text: str) -> frozenset[str]:
+    """Content words of a sentence, lower-cased and crudely stemmed."""
+    out = set()
+    for word in _WORD.findall((text or "").lower().replace("’", "'")):
+        word = word.strip("'-")
+        if len(word) < 3 or word in STOPWORDS:
+            continue
+        for suffix in ("ing", "ed", "es", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        out.add(word)
+    return frozenset(out)
+
+
+@dataclass
+class Mention:
+    id: str
+    document_id: str
+    type: str
+    evidence: str
+    start: int
+    end: int
+    actor_named: str | None
+    actor: str | None          # organisation id, "person:<name>" or "vendor:<name>"; None when unknown
+    actor_kind: str            # organisation | person | vendor | group | none
+    person: str | None         # the person named as actor, when it was one
+    jurisdiction: str | None
+    jurisdiction_from: str     # actor | document | none
+    date: str | None           # as extracted
+    basis: str                 # record | stated | reported | undated
+    lo: int | None             # the act's date lies in [lo, hi] (day numbers) when near this text
+    hi: int | None
+    far_lo: int | None         # ... or as far back as far_lo for a restatement
+    targets: frozenset[str]    # vendors named in the sentence, "*" for a class
+    context: frozenset[str]    # vendors the document is about
+    doc_date: str | None
+    kind: str                  # act | answer | report (how the document stands to the act)
+    source: str                # the publisher, for counting independent sources
+    words: frozenset[str] = field(repr=False)
+    cue: bool = False
+
+    @property
+    def placed(self) -> bool:
+        return self.actor_kind != "none" and self.basis != "undated"
+
+
+def document_class(doc: dict) -> str:
+    kind, source_kind = (doc.get("kind") or "").lower(), (doc.get("source_kind") or "").lower()
+    if kind in ANSWER_KINDS:
+        return "answer"
+    if kind == "news" or (source_kind and source_kind not in OFFICIAL_SOURCE_KINDS):
+        return "report"
+    if kind in ACT_KINDS or source_kind in OFFICIAL_SOURCE_KINDS:
+        return "act"
+    return "report"
+
+
+_WIRE = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def source_key(doc: dict, issuer: str | None, hierarchy: Hierarchy) -> str:
+    """Who published it: a news outlet (its wire service when it names one), else the issuing body."""
+    outlet = (doc.get("outlet") or "").strip()
+    if outlet:
+        wire = _WIRE.search(outlet)
+        outlet = wire.group(1) if wire else outlet
+        return re.sub(r"^news \| ", "", outlet, flags=re.I).strip().lower()
+    if issuer:
+        return hierarchy.name(issuer).lower()
+    return (doc.get("department") or doc.get("publisher") or doc.get("source") or doc.get("id") or "").lower()
+
+
+def _actor(named: str | None, date: str | None, people: set[str], hierarchy: Hierarchy):
+    """(actor, kind, person) for an actor as the extractor named it."""
+    if not named or not named.strip():
+        return None, "none", None
+    org = hierarchy.organisation(named)
+    if org:
+        return org, "organisation", None
+    vendor = hierarchy.vendor(named)
+    if vendor:
+        return f"vendor:{vendor[0]}", "vendor", None
+    post = hierarchy.person(named, date)
+    if post:
+        return post, "organisation", named
+    if named in people:
+        return f"person:{named.lower()}", "person", named
+    return None, "group", None
+
+
+def build(documents: dict[str, dict], records: Iterable[dict], hierarchy: Hierarchy) -> list[Mention]:
+    """One Mention per extracted action whose document is known (others are skipped)."""
+    out = []
+    for record in records:
+        doc = documents.get(str(record.get("id")))
+        if doc is None:
+            continue
+        out.extend(_document_mentions(doc, record, hierarchy))
+    return out
+
+
+def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy) -> list[Mention]:
+    doc_id, doc_day = str(doc["id"]), dates.day(doc.get("published"))
+    cls = document_class(doc)
+    issuer = hierarchy.organisation(doc.get("department"))
+    people = {p.get("name") if isinstance(p, dict) else p for p in (doc.get("people") or [])}
+    people |= set(record.get("people") or [])
+    found = (hierarchy.vendor(name) for name in record.get("vendors") or [])
+    context = frozenset(v[0] for v in found if v and v[1] == "CN")
+    source = source_key(doc, issuer, hierarchy)
+    out = []
+    for action in record.get("actions") or []:
+        if not isinstance(action, dict) or not action.get("type"):
+            continue
+        named = action.get("actor")
+        actor, actor_kind, person = _actor(named, action.get("date") or doc_day, people, hierarchy)
+        basis, lo, hi, far_lo = _placed_in_time(action.get("date"), doc_day, doc.get("kind") or "", cls,
+                                                actor, issuer, hierarchy)
+        if actor_kind == "vendor":
+            jurisdiction = (hierarchy.vendor(actor[7:]) or (None, None))[1]
+        else:
+            jurisdiction = hierarchy.jurisdiction(actor)
+        jurisdiction_from = "actor" if jurisdiction else "none"
+        if not jurisdiction and doc.get("jurisdiction"):
+            jurisdiction, jurisdiction_from = doc["jurisdiction"], "document"
+        targets = frozenset("*" if v == "*" else (hierarchy.vendor(v) or (v,))[0]
+                            for v in (action.get("vendors") or ["*"]))
+        evidence = action.get("evidence") or ""
+        out.append(Mention(
+            id=action_id(doc_id, action["type"], action.get("start"), action.get("end")), document_id=doc_id,
+            type=action["type"], evidence=evidence, start=action.get("start") or 0,
+            end=action.get("end") or 0,
+            actor_named=named, actor=actor, actor_kind=actor_kind, person=person, jurisdiction=jurisdiction,
+            jurisdiction_from=jurisdiction_from, date=action.get("date"), basis=basis,
+            lo=lo, hi=hi, far_lo=far_lo,
+            targets=targets, context=context - targets, doc_date=doc_day, kind=cls, source=source,
+            words=words(evidence), cue=bool(CUE.search(evidence))))
+    return out
+
+
+def _placed_in_time(value, doc_day, kind, cls, actor, issuer, hierarchy):
+    """(basis, lo, hi, far_lo) for an action's date in its document."""
+    span = dates.interval(value)
+    if span is None:
+        return "undated", None, None, dates.EARLIEST
+    lo, hi, precision = span
+    if doc_day is None or value[:10] != doc_day:
+        return "stated", lo - TOLERANCE, hi + TOLERANCE, lo - TOLERANCE
+    if cls == "act":  # the statement, order or notice is the act, unless it names another body's act
+        own = actor is None or issuer is None or hierarchy.comparable(actor, issuer)
+    else:  # an answer records the answering body's own acts (its ministers', agencies'), not the Government's
+        own = cls == "answer" and actor is not None and issuer is not None
+        own = own and issuer in hierarchy.chain(actor)
+    if own:
+        return "record", lo - PUBLICATION_LAG.get(kind, 0) - TOLERANCE, hi + TOLERANCE, lo - TOLERANCE
+    return "reported", lo - NEWS_LAG, hi + TOLERANCE, dates.EARLIEST
+
+
+def idf(mentions: list[Mention]) -> dict[str, float]:
+    """Inverse document frequency of each content word over the mentions' sentences."""
+    counts = Counter(w for m in mentions for w in m.words)
+    n = len(mentions)
+    return {w: math.log(1 + n / c) for w, c in counts.items()}

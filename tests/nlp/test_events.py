@@ -1,0 +1,346 @@
+"""Event resolution (issue #15): mentions of one act become one event; different acts stay apart.
+
+The documents here are small invented ones in the shape the crawlers write; the
+hierarchy is the real vocabulary's (topics/cameras/vocab.yml organisations with parents).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.events import action_id, hierarchy, resolve
+
+WMS_TEXT = ("Departments have therefore been instructed to cease deployment of such equipment onto "
+            "sensitive sites, where it is produced by companies subject to the National Intelligence Law "
+            "of the People's Republic of China.")
+DEFRA = "Department for Environment, Food and Rural Affairs"
+FCC = "Federal Communications Commission"
+
+
+def doc(id_, kind, published, department=None, people=None, jurisdiction="GB", outlet=None, text=""):
+    return {"id": id_, "kind": kind, "published": published, "department": department, "people": people or [],
+            "jurisdiction": jurisdiction, "outlet": outlet, "title": id_, "text": text}
+
+
+def action(type_, actor, date, evidence, vendors=("*",), start=0):
+    return {"type": type_, "actor": actor, "date": date, "evidence": evidence, "vendors": list(vendors),
+            "start": start, "end": start + len(evidence)}
+
+
+def rec(id_, *actions, vendors=()):
+    return {"id": id_, "actions": list(actions), "vendors": list(vendors)}
+
+
+def statement():
+    """The written statement of 24 November 2022 and its extraction."""
+    d = doc("uk_written_statements:HCWS386", "written_statement", "2022-11-24", "Cabinet Office",
+            [{"name": "Oliver Dowden", "role": "making", "office": "Chancellor of the Duchy of Lancaster"}])
+    return d, rec(d["id"], action("ban_installation", "Cabinet Office", "2022-11-24", WMS_TEXT))
+
+
+def events_of(documents, records, **kwargs):
+    return resolve(documents, records, **kwargs).events
+
+
+def by_document(events):
+    return {m["document_id"]: e for e in events for m in e["mentions"]}
+
+
+def test_a_restatement_with_its_date_is_a_mention_of_the_earlier_act():
+    """An answer of 2023 saying 'On 24 November 2022 ... laid a statement' adds a source, not a new ban."""
+    wms, wms_rec = statement()
+    answer = doc("uk_written_questions:1", "written_question", "2023-01-31", "Cabinet Office")
+    answer_rec = rec(answer["id"], action(
+        "ban_installation", "Cabinet Office", "2022-11-24",
+        "On 24 November 2022, the Chancellor of the Duchy of Lancaster laid a Written Ministerial Statement "
+        "instructing departments to cease deployment of surveillance equipment on sensitive sites."))
+    events = events_of([wms, answer], [wms_rec, answer_rec])
+    assert len(events) == 1
+    event = events[0]
+    assert event["date"] == "2022-11-24" and event["primary_document"] == wms["id"]
+    assert {m["document_id"]: m["role"] for m in event["mentions"]} == {wms["id"]: "primary",
+                                                                        answer["id"]: "restatement"}
+    assert event["first_reported"] == "2022-11-24" and event["documents"] == 2
+
+
+def test_a_restatement_without_a_date_keeps_the_acts_date():
+    """'The Government has instructed departments to cease ...' in 2023 is the 2022 act, not a 2023 ban."""
+    wms, wms_rec = statement()
+    answer = doc("uk_written_questions:2", "written_question", "2023-03-09", "Cabinet Office")
+    answer_rec = rec(answer["id"], action(
+        "ban_installation", "UK Government", "2023-03-09",
+        "Separately, following a review of security risks, the Government has instructed departments to "
+        "cease deployment of surveillance equipment on sensitive sites, where it is produced by companies "
+        "that are subject to the National Intelligence Law of the People's Republic of China."))
+    events = events_of([wms, answer], [wms_rec, answer_rec])
+    assert len(events) == 1 and events[0]["date"] == "2022-11-24"
+    assert by_document(events)[answer["id"]]["actor"] == "Cabinet Office"
+
+
+def test_i_refer_the_hon_member_to_the_statement_is_a_restatement():
+    """A reference back ('I refer the hon. Member to the statement') joins the act on fewer shared words."""
+    wms, wms_rec = statement()
+    answer = doc("uk_written_questions:3", "written_question", "2023-07-21", "Home Office")
+    answer_rec = rec(answer["id"], action(
+        "ban_installation", "UK Government", "2023-07-21",
+        "I refer the hon. Member to the Written Ministerial Statement, which instructed departments to cease "
+        "deployment onto sensitive sites."))
+    events = events_of([wms, answer], [wms_rec, answer_rec])
+    assert len(events) == 1 and events[0]["primary_document"] == wms["id"]
+
+
+def test_minister_department_and_government_are_one_actor_family():
+    """The minister (the statement's member field), the department and 'the Government' are one event."""
+    wms, wms_rec = statement()
+    news = [doc(f"news:{n}", "news", "2022-11-24", jurisdiction=None, outlet=outlet) for n, outlet in
+            enumerate(["Mail Online", "WION", "The Times (Reuters)"])]
+    news_recs = [
+        rec(news[0]["id"], action("ban_installation", "Oliver Dowden", "2022-11-24",
+                                  "Oliver Dowden orders departments to stop putting Chinese-made cameras "
+                                  "on sensitive sites")),
+        rec(news[1]["id"], action("ban_installation", "UK Government", "2022-11-24",
+                                  "UK restricts Chinese cameras in government buildings")),
+        rec(news[2]["id"], action("ban_installation", "Cabinet Office", "2022-11-24",
+                                  "Cabinet Office bars Chinese cameras from sensitive sites")),
+    ]
+    events = events_of([wms] + news, [wms_rec] + news_recs)
+    assert len(events) == 1
+    event = events[0]
+    assert event["actor"] == "Cabinet Office" and event["jurisdiction"] == "GB"
+    assert event["announced_by"] == ["Oliver Dowden (Chancellor of the Duchy of Lancaster)"]
+    assert event["sources"] == 4 and event["documents"] == 4
+    assert {m["role"] for m in event["mentions"] if m["document_id"].startswith("news")} == {"report"}
+    assert sorted(event["actors_named"]) == ["Cabinet Office", "Oliver Dowden", "UK Government"]
+
+
+def test_an_agency_and_its_department_are_one_actor_family():
+    """A report naming the Bureau of Industry and Security joins Commerce's Entity List rule."""
+    rule = doc("us_federal_register:2019-22210", "federal_register", "2019-10-09", "Department of Commerce",
+               jurisdiction="US")
+    report = doc("news:bis", "news", "2019-10-08", jurisdiction=None, outlet="Trade Law Daily")
+    events = events_of([rule, report], [
+        rec(rule["id"], action("sanction", "US Department of Commerce", "2019-10-09",
+                               "This final rule amends the EAR by adding twenty-eight entities to the "
+                               "Entity List.")),
+        rec(report["id"], action("sanction", "Bureau of Industry and Security", "2019-10-08",
+                                 "BIS adds Hikvision and Dahua to the Entity List",
+                                 vendors=("Hikvision", "Dahua"))),
+    ])
+    assert len(events) == 1
+    assert events[0]["actor"] == "Department of Commerce"
+    assert events[0]["targets"] == ["*", "Dahua", "Hikvision"]
+
+
+def test_two_different_bans_by_the_same_actor_stay_two_events():
+    """Two statements by one department (a year apart, or the same day with different texts) are two acts."""
+    wms, wms_rec = statement()
+    later = doc("uk_written_statements:HCWS99", "written_statement", "2023-11-24", "Cabinet Office")
+    same_day = doc("uk_written_statements:HCWS387", "written_statement", "2022-11-24", "Cabinet Office")
+    events = events_of([wms, later, same_day], [
+        wms_rec,
+        rec(later["id"], action("ban_installation", "Cabinet Office", "2023-11-24", WMS_TEXT)),
+        rec(same_day["id"], action("ban_installation", "Cabinet Office", "2022-11-24",
+                                   "Departments must not install drones made by listed vendors at prisons.")),
+    ])
+    assert len(events) == 3
+    assert len({e["id"] for e in events}) == 3
+
+
+def test_sibling_departments_do_not_merge():
+    """The Home Office and the Department for Transport acting on the same day are two acts."""
+    home = doc("a:1", "written_question", "2023-05-01", "Home Office")
+    transport = doc("a:2", "written_question", "2023-05-01", "Department for Transport")
+    evidence = "We have removed all Hikvision cameras from our headquarters."
+    events = events_of([home, transport], [
+        rec(home["id"], action("remove", "Home Office", "2023-05-01", evidence, vendors=("Hikvision",))),
+        rec(transport["id"], action("remove", "Department for Transport", "2023-05-01", evidence,
+                                    vendors=("Hikvision",))),
+    ])
+    assert len(events) == 2
+
+
+def test_named_vendors_that_do_not_overlap_are_different_acts():
+    """Sanctions on Huawei and on Hikvision by one body on one day are two events."""
+    d1 = doc("news:1", "news", "2021-03-12", jurisdiction="US")
+    d2 = doc("news:2", "news", "2021-03-12", jurisdiction="US")
+    events = events_of([d1, d2], [
+        rec(d1["id"], action("sanction", FCC, "2021-03-12", "FCC lists Huawei", vendors=("Huawei",))),
+        rec(d2["id"], action("sanction", FCC, "2021-03-12", "FCC lists Hikvision", vendors=("Hikvision",))),
+    ])
+    assert len(events) == 2
+
+
+def test_a_refusal_to_comment_is_never_another_documents_restatement():
+    """Two answers declining in the same words are two acts (no_comment is per_document in the vocabulary)."""
+    words = "It is not Government policy to comment on the security arrangements of government buildings."
+    a1 = doc("q:1", "written_question", "2022-06-09", "Home Office")
+    a2 = doc("q:2", "written_question", "2023-01-31", "Home Office")
+    events = events_of([a1, a2], [rec(a1["id"], action("no_comment", "Home Office", "2022-06-09", words)),
+                                  rec(a2["id"], action("no_comment", "UK Government", "2023-01-31", words))])
+    assert len(events) == 2
+
+
+def test_conflicting_date_keeps_the_records_value_and_lists_the_disagreement():
+    """A restatement a day off joins the act; the event keeps the statement's date and lists the other one."""
+    wms, wms_rec = statement()
+    answer = doc("q:4", "written_question", "2023-02-07", "Cabinet Office")
+    answer_rec = rec(answer["id"], action("ban_installation", "Cabinet Office", "2022-11-23",
+                                          "On 23 November 2022, departments were instructed to cease "
+                                          "deployment of such equipment onto sensitive sites."))
+    events = events_of([wms, answer], [wms_rec, answer_rec])
+    assert len(events) == 1
+    assert events[0]["date"] == "2022-11-24"
+    assert events[0]["disagreements"] == [
+        {"field": "date", "value": "2022-11-23", "documents": [answer["id"]]}]
+
+
+def test_conflicting_actor_keeps_the_records_value_and_lists_the_disagreement():
+    """A report of the day naming the wrong department in the record's words joins, the actor listed."""
+    wms, wms_rec = statement()
+    news = doc("news:5", "news", "2022-11-24", jurisdiction="GB", outlet="Brief Briefing")
+    news_rec = rec(news["id"], action("ban_installation", "Home Office", "2022-11-24",
+                                      "Departments have been instructed to cease deployment of such "
+                                      "equipment onto sensitive sites where it is produced by companies "
+                                      "subject to the National Intelligence Law."))
+    events = events_of([wms, news], [wms_rec, news_rec])
+    assert len(events) == 1
+    assert events[0]["actor"] == "Cabinet Office"
+    assert {"field": "actor", "value": "Home Office", "documents": [news["id"]]} in events[0]["disagreements"]
+
+
+def test_a_restatement_of_a_different_year_is_not_merged():
+    """A stated date a year away is another act, however alike the words."""
+    wms, wms_rec = statement()
+    answer = doc("q:6", "written_question", "2024-02-01", "Cabinet Office")
+    answer_rec = rec(answer["id"], action("ban_installation", "Cabinet Office", "2023-11-24", WMS_TEXT))
+    assert len(events_of([wms, answer], [wms_rec, answer_rec])) == 2
+
+
+def test_an_action_without_actor_or_date_is_a_mention_level_event_never_dropped():
+    """An unplaceable action is kept as its own event, marked unplaced, and never absorbs others."""
+    wms, wms_rec = statement()
+    stray = doc("news:7", "news", None, jurisdiction=None)
+    stray_rec = rec(stray["id"], action("ban_installation", None, None,
+                                        "Departments ordered to cease deployment of such equipment on "
+                                        "sensitive sites"))
+    other = doc("news:8", "news", None, jurisdiction=None)
+    other_rec = rec(other["id"], action("ban_installation", None, None,
+                                        "Chinese cameras banned from sensitive sites"))
+    result = resolve([wms, stray, other], [wms_rec, stray_rec, other_rec])
+    unplaced = [e for e in result.events if e["status"] == "unplaced"]
+    assert len(result.events) == 3 and len(unplaced) == 2
+    assert {m["document_id"] for e in unplaced for m in e["mentions"]} == {stray["id"], other["id"]}
+    assert len(result.mentions()) == 3
+
+
+def test_an_undated_report_joins_the_one_act_it_fits():
+    """'The Aus Govt has ordered the removal ...' with no date joins the one removal by that government."""
+    dated = doc("news:9", "news", "2023-02-09", jurisdiction=None, outlet="Republic World")
+    undated = doc("news:10", "news", None, jurisdiction=None, outlet="The Daily Aus")
+    events = events_of([dated, undated], [
+        rec(dated["id"], action("remove", "Australian Government", "2023-02-09",
+                                "Australia to remove Chinese-made security cameras from govt buildings")),
+        rec(undated["id"], action("remove", "Australian Government", None,
+                                  "The Aus Govt has ordered the removal of China-made security cameras")),
+    ])
+    assert len(events) == 1 and events[0]["jurisdiction"] == "AU" and events[0]["status"] == "event"
+
+
+def test_a_group_label_joins_only_when_one_act_fits():
+    """'Government departments ordered ...' (no known actor) joins the single act of that type and day."""
+    wms, wms_rec = statement()
+    news = doc("news:11", "news", "2022-11-24", jurisdiction=None)
+    news_rec = rec(news["id"], action("ban_installation", "Government departments", "2022-11-24",
+                                      "Government departments ordered to stop installing cameras made by "
+                                      "Chinese firms in sensitive sites"))
+    events = events_of([wms, news], [wms_rec, news_rec])
+    assert len(events) == 1
+    assert {"field": "actor", "value": "Government departments", "documents": [news["id"]]} \
+        in events[0]["disagreements"]
+    second = doc("uk_written_statements:HCWS400", "written_statement", "2022-11-24", "Home Office")
+    events = events_of([wms, second, news], [wms_rec, news_rec, rec(second["id"], action(
+        "ban_installation", "Home Office", "2022-11-24", "Police forces must cease deployment of drones."))])
+    assert len(events) == 3  # two acts fit that day: the label joins neither
+
+
+def test_jurisdiction_comes_from_the_actor_not_the_document():
+    """A US outlet's report of the UK decision is a GB event; Australian news without jurisdiction is AU."""
+    us_news = doc("news:12", "news", "2022-11-24", jurisdiction="US", outlet="AP")
+    report = action("ban_installation", "UK Government", "2022-11-24", "Britain bars Chinese cameras")
+    events = events_of([us_news], [rec(us_news["id"], report)])
+    assert events[0]["jurisdiction"] == "GB"
+
+
+def test_vendors_the_document_is_about_are_kept_in_context():
+    """A class ban restated in an answer about Hikvision and Dahua is found by those vendors."""
+    wms, wms_rec = statement()
+    answer = doc("q:13", "written_question", "2023-07-21", DEFRA)
+    answer_rec = rec(answer["id"], action("ban_installation", "Cabinet Office", "2022-11-24",
+                                          "On 24 November 2022 departments were told to cease deployment."),
+                     vendors=["Hikvision", "Dahua", "Axis Communications"])
+    event = events_of([wms, answer], [wms_rec, answer_rec])[0]
+    assert event["targets"] == ["*"] and event["context_vendors"] == ["Dahua", "Hikvision"]
+
+
+def test_a_record_cited_but_not_extracted_is_the_primary_source():
+    """When only answers carry the act, the statement they cite (same body and day) is its primary source."""
+    wms = doc("uk_written_statements:HCWS386", "written_statement", "2022-11-24", "Cabinet Office")
+    answer = doc("q:14", "written_question", "2023-07-21", DEFRA)
+    events = events_of([wms, answer], [rec(wms["id"]), rec(answer["id"], action(
+        "disconnect", "Cabinet Office", "2022-11-24",
+        "I would refer the hon. Member to the Written Ministerial Statement made on 24 November 2022."))])
+    assert events[0]["primary_document"] == wms["id"] and events[0]["primary_basis"] == "record"
+    assert events[0]["documents"] == 2
+
+
+def test_ids_are_stable_across_runs_and_new_sources():
+    """The same input gives the same ids; a new report attaching to an event keeps the event's id."""
+    wms, wms_rec = statement()
+    first = resolve([wms], [wms_rec]).events
+    again = resolve([wms], [wms_rec]).events
+    assert [e["id"] for e in first] == [e["id"] for e in again]
+    previous = {(m["document_id"], e["type"]): e["id"] for e in first for m in e["mentions"]}
+    news = doc("news:15", "news", "2022-11-25", jurisdiction=None)
+    news_rec = rec(news["id"], action("ban_installation", "UK Government", "2022-11-25",
+                                      "UK bans Chinese cameras from sensitive sites"))
+    later = resolve([news, wms], [news_rec, wms_rec], previous=previous)
+    assert [e["id"] for e in later.events] == [first[0]["id"]] and later.redirects == []
+
+
+def test_merged_and_withdrawn_ids_get_redirects():
+    """An old id whose mentions sit in another event redirects there; one with none left is withdrawn."""
+    wms, wms_rec = statement()
+    answer = doc("q:16", "written_question", "2023-01-31", "Cabinet Office")
+    answer_rec = rec(answer["id"], action("ban_installation", "Cabinet Office", "2022-11-24",
+                                          "On 24 November 2022 departments were told to cease deployment."))
+    previous = {(wms["id"], "ban_installation"): "eold1", (answer["id"], "ban_installation"): "eold2",
+                ("gone:1", "remove"): "eold3"}
+    result = resolve([wms, answer], [wms_rec, answer_rec], previous=previous)
+    assert [e["id"] for e in result.events] == ["eold1"]
+    assert result.redirects == [{"old_id": "eold2", "new_id": "eold1", "reason": "merged"},
+                                {"old_id": "eold3", "new_id": None, "reason": "withdrawn"}]
+
+
+def test_mention_ids_are_the_databases_action_ids():
+    """Each mention carries the id db/ingest gives the action, so the two join."""
+    wms, wms_rec = statement()
+    a = wms_rec["actions"][0]
+    (mention,) = resolve([wms], [wms_rec]).mentions()
+    assert mention["action_id"] == action_id(wms["id"], a["type"], a["start"], a["end"])
+
+
+def test_bad_parents_in_the_vocabulary_are_refused():
+    """A parent that names no organisation, or a loop, is a clear error, not a silent flat hierarchy."""
+    with pytest.raises(hierarchy.BadHierarchy, match="not an organisation"):
+        hierarchy.Hierarchy({"a": {"name": "A", "parent": "missing"}})
+    with pytest.raises(hierarchy.BadHierarchy, match="loop"):
+        hierarchy.Hierarchy({"a": {"name": "A", "parent": "b"}, "b": {"name": "B", "parent": "a"}})
+
+
+def test_the_vocabularys_hierarchy_reaches_each_government():
+    """Departments and agencies in the vocabulary lead up to their government."""
+    h = hierarchy.load()
+    assert h.chain(h.organisation("National Cyber Security Centre"))[-1] == "uk_government"
+    assert h.chain(h.organisation("Bureau of Industry and Security"))[-1] == "us_government"
+    assert h.comparable(h.organisation("Cabinet Office"), h.organisation("UK Government"))
+    assert not h.comparable(h.organisation("Cabinet Office"), h.organisation("Home Office"))
