@@ -27,7 +27,9 @@ sentence and the closest sentence already in the cluster.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .hierarchy import Hierarchy
 from .mentions import Mention
@@ -54,18 +56,22 @@ class Cluster:
     conflicts: list[Mention] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1024)
 def _root(jurisdiction: str) -> str:
     return jurisdiction.split("-")[0].upper()
 
 
 class Clusterer:
-    def __init__(self, hierarchy: Hierarchy, idf: dict[str, float], per_document: set[str] = frozenset()):
+    def __init__(self, hierarchy: Hierarchy, idf: dict[str, float], per_document: set[str] = frozenset(),
+                 common: set[str] = frozenset()):
         self.hierarchy, self.idf, self.per_document = hierarchy, idf, set(per_document)
+        self.common = common  # words too frequent to find candidates by
         self.clusters: list[Cluster] = []
         self._near: dict[tuple, list[Cluster]] = {}
         self._words: dict[tuple, list[Cluster]] = {}
         self._actors: dict[tuple, list[Cluster]] = {}
         self._by_document: dict[tuple, list[Cluster]] = {}
+        self._weight: dict[str, float] = {}
 
     # -- the loop --------------------------------------------------------------
     def run(self, mentions: list[Mention]) -> list[Cluster]:
@@ -73,6 +79,8 @@ class Clusterer:
             when = m.lo if m.lo is not None else 1 << 40
             return _BASIS_RANK[m.basis], m.actor is None, when, m.document_id, m.start
 
+        for m in mentions:
+            self._weight[m.id] = sum(self.idf.get(w, 0.0) for w in m.words)
         for m in sorted(mentions, key=order):
             best = self._choose(m)
             if best is None:
@@ -89,14 +97,18 @@ class Clusterer:
         for c in self._candidates(m):
             verdict = self._judge(m, c)
             if verdict is not None:
-                judged.append((verdict, c.number, c))
+                judged.append([verdict[0], verdict[1], verdict[2], c.number, c])
         if not judged:
             return None
-        judged.sort(key=lambda j: (j[0][0], -j[0][1], j[0][2], j[1]))
-        (rank, _, _), _, best = judged[0]
+        rank = min(j[0] for j in judged)
         if rank in _UNIQUE and len(judged) > 1:
             return None
-        return best
+        best = [j for j in judged if j[0] == rank]
+        if len(best) > 1:  # the closest wording wins, then the closest date
+            for j in best:
+                j[1] = self._similarity(m, j[4]) if j[1] is None else j[1]
+            best.sort(key=lambda j: (-j[1], j[2], j[3]))
+        return best[0][4]
 
     # -- candidates ------------------------------------------------------------
     def _candidates(self, m: Mention) -> list[Cluster]:
@@ -109,10 +121,15 @@ class Clusterer:
                     seen[c.number] = c
             for c in self._near.get((m.type, "wide"), []):
                 seen[c.number] = c
-        if m.basis in ("reported", "undated"):
-            for word in sorted(m.words, key=lambda w: -self.idf.get(w, 0))[:12]:
-                for c in self._words.get((m.type, word), [])[-200:]:
-                    seen[c.number] = c
+        if m.basis in ("reported", "undated"):  # earlier acts said in the same words: via the word index
+            shared: dict[int, float] = {}
+            clues = sorted(m.words - self.common, key=lambda w: (-self.idf.get(w, 0.0), w))[:8]
+            for word in clues:  # its rarest words, looked up among the latest clusters that use them
+                weight = self.idf.get(word, 0.0)
+                for c in self._words.get((m.type, word), [])[-100:]:
+                    shared[c.number] = shared.get(c.number, 0.0) + weight
+            for number in sorted(shared, key=lambda n: -shared[n])[:25]:
+                seen[number] = self.clusters[number]
         if m.basis == "undated" and m.actor:
             for c in self._actors.get((m.type, self.hierarchy.chain(m.actor)[-1]), [])[-50:]:
                 seen[c.number] = c
@@ -121,7 +138,9 @@ class Clusterer:
         return list(seen.values())
 
     def _judge(self, m: Mention, c: Cluster):
-        """(rank, similarity, distance) when m may join c, else None; lower ranks are better."""
+        """(rank, similarity or None, distance) when m may join c, else None; lower ranks are better.
+
+        Cheap tests first; the wording is compared only where a rule depends on it."""
         if not c.open or c.type != m.type:
             return None
         if "*" not in m.targets and "*" not in c.targets and not (m.targets & c.targets):
@@ -139,23 +158,30 @@ class Clusterer:
             when, distance = "far", abs((m.lo + m.hi) - (c.lo + c.hi)) // 2
         else:
             return None
-        similarity = self._similarity(m, c)
-        if m.basis == "record" and (c.records - {m.document_id}) and similarity < TWIN:
-            return None
         relation = self._relation(m, c)
+        similarity = None
+        if m.basis == "record" and (c.records - {m.document_id}):
+            if relation == "conflict" or not self._may_be_twins(m, c):
+                return None
+            similarity = self._similarity(m, c)
+            if similarity < TWIN:
+                return None
         if same_document and relation != "conflict" and when != "far":
             return 0, similarity, distance
+        if relation == "strong" and when == "near":
+            return 1, similarity, distance
+        if relation == "weak" and when == "near":
+            return 3, similarity, distance
+        if relation == "conflict" and (m.basis == "record" or m.kind == "act" or when != "near"):
+            return None
+        similarity = self._similarity(m, c) if similarity is None else similarity
         if relation == "strong":
-            if when == "near":
-                return 1, similarity, distance
             if similarity >= FAR or (m.cue and similarity >= CUE):
                 return 2, similarity, distance
             return (4, similarity, distance) if when == "undated" else None
         if relation == "weak":
-            return (3, similarity, distance) if when == "near" or similarity >= WEAK else None
-        if m.basis != "record" and m.kind != "act" and when == "near" and similarity >= CONFLICT:
-            return 5, similarity, distance
-        return None
+            return (3, similarity, distance) if similarity >= WEAK else None
+        return (5, similarity, distance) if similarity >= CONFLICT else None
 
     def _relation(self, m: Mention, c: Cluster) -> str:
         if m.actor is None or not c.actors:
@@ -169,14 +195,18 @@ class Clusterer:
             return a == b
         return self.hierarchy.comparable(a, b)
 
+    @staticmethod
+    def _may_be_twins(m: Mention, c: Cluster) -> bool:
+        """A quick count before the weighted comparison: twin records share most of their words."""
+        return any(len(m.words & o.words) >= 0.6 * min(len(m.words), len(o.words)) for o in c.mentions[:25]
+                   if o.basis == "record")
+
     def _similarity(self, m: Mention, c: Cluster) -> float:
-        best = 0.0
-        mine = sum(self.idf.get(w, 0.0) for w in m.words)
+        best, mine, idf = 0.0, self._weight[m.id], self.idf
         for other in c.mentions[:25]:
-            theirs = sum(self.idf.get(w, 0.0) for w in other.words)
-            shared = sum(self.idf.get(w, 0.0) for w in m.words & other.words)
-            if min(mine, theirs) > 0:
-                best = max(best, shared / min(mine, theirs))
+            smaller = min(mine, self._weight[other.id])
+            if smaller > 0:
+                best = max(best, sum(idf.get(w, 0.0) for w in m.words & other.words) / smaller)
         return best
 
     # -- bookkeeping -----------------------------------------------------------
@@ -217,4 +247,7 @@ class Clusterer:
 
 def cluster(mentions: list[Mention], hierarchy: Hierarchy, idf: dict[str, float],
             per_document: set[str] = frozenset()) -> list[Cluster]:
-    return Clusterer(hierarchy, idf, per_document).run(mentions)
+    frequency = Counter(w for m in mentions for w in m.words)
+    limit = max(50, len(mentions) // 20)  # words in over 5% of the sentences find too much to be a clue
+    common = {w for w, n in frequency.items() if n > limit}
+    return Clusterer(hierarchy, idf, per_document, common).run(mentions)
