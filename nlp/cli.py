@@ -182,7 +182,8 @@ def _jsonl(handle, errors: list) -> list[dict]:
               help="Where to write the events ('-' for stdout).")
 @click.option("--previous", type=click.File("r", encoding="utf-8"),
               help="Events written by an earlier run: their ids are kept for the same acts.")
-def events(documents, extracted, output, previous):
+@topic_option
+def events(documents, extracted, output, previous, topic):
     from .events import resolve
 
     errors: list[str] = []
@@ -193,7 +194,10 @@ def events(documents, extracted, output, previous):
             known[(m["document_id"], event["type"])] = event["id"]
     for message in errors:
         click.echo(message, err=True)
-    result = resolve(docs, records, previous=known)
+    try:
+        result = resolve(docs, records, topic=topic, previous=known)
+    except topics.UnknownTopic as exc:
+        raise click.ClickException(str(exc)) from exc
     for event in result.events:
         output.write(json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n")
     for redirect in result.redirects:
@@ -214,16 +218,18 @@ def events(documents, extracted, output, previous):
               help="Score a fixed half of the stories apart from the other (for files without a split).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", is_flag=True, help="List acts split over several events and events lumping acts.")
-def eval_events(files, extract, split_by_story, as_json, errors):
+@topic_option
+def eval_events(files, extract, split_by_story, as_json, errors, topic):
     from .events import evaluate as ev
 
+    nlp = _nlp(topic) if extract else None
     reports = {}
     for path in files:
         records = ev.load(path)
         parts = ev.split_by_story(records) if split_by_story else {"": records}
         for part, subset in parts.items():
             name = Path(path).name + (f" [{part}]" if part else "")
-            reports[name] = ev.evaluate(subset, ev.run_extractor(subset) if extract else None)
+            reports[name] = ev.evaluate(subset, ev.run_extractor(subset, nlp) if extract else None, topic=topic)
     if as_json:
         click.echo(json.dumps(reports, indent=1))
         return

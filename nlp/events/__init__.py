@@ -60,19 +60,24 @@ def per_document_types(vocab: dict) -> set[str]:
     return {name for name, spec in (vocab.get("actions") or {}).items() if (spec or {}).get("per_document")}
 
 
-def resolve(documents: Iterable[dict], records: Iterable[dict], hierarchy: Hierarchy | None = None,
+def resolve(documents: Iterable[dict], records: Iterable[dict], topic=None, hierarchy: Hierarchy | None = None,
             per_document: set[str] | None = None, previous: dict[tuple[str, str], str] | None = None,
             reserved: set[str] | frozenset = frozenset()) -> Resolution:
     """Events from documents and their extraction records.
 
-    ``hierarchy`` and ``per_document`` default to the current vocabulary's;
-    ``previous`` maps (document id, action type) to the event id a previous run gave it.
+    ``topic`` (a ``nlp.topic.Topic``, a topic name or directory; default: the chosen topic) gives the
+    hierarchy and the ``per_document`` types unless they are passed; ``previous`` maps (document id,
+    action type) to the event id a previous run gave it.
     """
     if hierarchy is None or per_document is None:
-        from .. import resources
+        from ..topic import Topic
 
-        hierarchy = hierarchy or _hierarchy.load()
-        per_document = per_document if per_document is not None else per_document_types(resources.vocab())
+        if not isinstance(topic, Topic):
+            import topics
+
+            topic = Topic.from_dir(topics.directory(str(topic) if topic is not None else None))
+        hierarchy = hierarchy or _hierarchy.load(topic)
+        per_document = per_document if per_document is not None else per_document_types(topic.vocab)
     docs = {str(d["id"]): d for d in documents if isinstance(d, dict) and d.get("id") is not None}
     hierarchy.learn_posts(docs.values())
     found = _mentions.build(docs, records, hierarchy)

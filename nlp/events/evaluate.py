@@ -86,8 +86,8 @@ def _inputs(records: list[dict]) -> list[dict]:
     return [{k: v for k, v in r.items() if k not in ("gold",)} for r in records]
 
 
-def _event_map(records_in: list[dict], extraction: list[dict]) -> dict[str, str]:
-    resolution = resolve(_inputs(records_in), extraction)
+def _event_map(records_in: list[dict], extraction: list[dict], topic=None) -> dict[str, str]:
+    resolution = resolve(_inputs(records_in), extraction, topic=topic)
     return {m["action_id"]: e["id"] for e in resolution.events for m in e["mentions"]}
 
 
@@ -108,14 +108,14 @@ def _match(predicted: dict, gold_actions: list[dict], text: str) -> dict | None:
     return best if best_score >= 0.2 else None
 
 
-def evaluate(records: list[dict], extracted: list[dict] | None = None) -> dict:
+def evaluate(records: list[dict], extracted: list[dict] | None = None, topic=None) -> dict:
     """Figures for one set of labelled documents (``extracted``: the extractor's records, if run)."""
     from .mentions import action_id
 
     gold_records = _gold_records(records)
     gold_keys = {action_id(r["id"], a["type"], a["start"], a["end"]): a["event"]
                  for r in gold_records for a in r["actions"] if a.get("event")}
-    report = {"documents": len(records), "gold": bcubed(_event_map(records, gold_records), gold_keys)}
+    report = {"documents": len(records), "gold": bcubed(_event_map(records, gold_records, topic), gold_keys)}
     if extracted is not None:
         by_id = {r["id"]: r for r in records}
         keys, unmatched, total = {}, 0, 0
@@ -128,16 +128,16 @@ def evaluate(records: list[dict], extracted: list[dict] | None = None) -> dict:
                     keys[action_id(record["id"], a["type"], a["start"], a["end"])] = g["event"]
                 else:
                     unmatched += 1
-        report["extracted"] = bcubed(_event_map(records, extracted), keys)
+        report["extracted"] = bcubed(_event_map(records, extracted, topic), keys)
         report["extracted"].update(actions=total, unmatched=unmatched)
     return report
 
 
-def run_extractor(records: list[dict]) -> list[dict]:
+def run_extractor(records: list[dict], nlp) -> list[dict]:
+    """The extractor's records for the labelled documents (``nlp``: a built pipeline)."""
     from ..extract import extract_records
-    from ..pipeline import build_nlp
 
-    return list(extract_records(build_nlp(), _inputs(records)))
+    return list(extract_records(nlp, _inputs(records)))
 
 
 def format_report(name: str, report: dict, show_errors: bool = False) -> list[str]:

@@ -152,8 +152,12 @@ def from_vocabulary(vocab: dict, organisation_patterns: Iterable[dict] = ()) -> 
     return Hierarchy(vocab.get("organisations") or {}, aliases, offices, vocab.get("vendors") or {})
 
 
-def load() -> Hierarchy:
-    """The hierarchy of the chosen topic's vocabulary (topics/<name>/vocab.yml and its patterns)."""
-    from .. import resources
+def load(topic=None) -> Hierarchy:
+    """The hierarchy of a topic (a ``nlp.topic.Topic``, or a topic name or directory; default: the chosen one)."""
+    from ..topic import Topic
 
-    return from_vocabulary(resources.vocab(), resources.patterns("organisations"))
+    if not isinstance(topic, Topic):
+        import topics
+
+        topic = Topic.from_dir(topics.directory(str(topic) if topic is not None else None))
+    return from_vocabulary(topic.vocab, topic.patterns("organisations"))

@@ -87,5 +87,5 @@ def test_organisations_carry_the_body_they_act_for(built):
     """entities.parent links an agency to its department and a department to its government (#15)."""
     db = sqlite_utils.Database(built["db"])
     parent = {r["name"]: r["parent"] for r in db.query("SELECT name, parent FROM entities WHERE type = 'organisation'")}
-    assert parent["Bureau of Industry and Security"] == "organisation:department-of-commerce"
+    assert parent["Bureau of Industry and Security"] == "organisation:us-department-of-commerce"
     assert parent["Cabinet Office"] == "organisation:uk-government" and parent["UK Government"] is None

@@ -127,7 +127,7 @@ def test_an_agency_and_its_department_are_one_actor_family():
                                  vendors=("Hikvision", "Dahua"))),
     ])
     assert len(events) == 1
-    assert events[0]["actor"] == "Department of Commerce"
+    assert events[0]["actor"] == "US Department of Commerce"
     assert events[0]["targets"] == ["*", "Dahua", "Hikvision"]
 
 
