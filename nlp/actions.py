@@ -35,6 +35,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from . import context
+from .conventions import Conventions, offices_of_people
 from .shapes import sentence_around
 
 QUESTION = re.compile(r"^\s*(to ask\b|asked\b)", re.I)
@@ -128,6 +130,8 @@ class ActionRules:
         self.window = window
         self.types = set(vocab["actions"])
         self.org_kind = {o["name"]: o["kind"] for o in vocab["organisations"].values()}
+        self.conventions = Conventions(vocab)
+        self.person_office: dict[str, str] = {}
         self.chinese = {v["name"] for v in vocab["vendors"].values() if v["chinese"]}
         # the Chinese state answers for its firms; it never bans, removes or calls for a ban of them
         self.chinese_state = {o["name"] for o in vocab["organisations"].values() if o.get("jurisdiction") == "CN"}
@@ -153,6 +157,7 @@ class ActionRules:
         context["topical"] = context["doc_class"] or any(v in self.chinese for v in context["doc_vendors"]) \
             or bool(meta.get("title_topical"))
         found: list[Action] = []
+        self.person_office = offices_of_people(entities)
         self.text = meta.get("text") or doc.text  # Doc.text is rebuilt from the tokens on every access
         for sent in _sentences_with(doc, self.text, triggers):
             in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
@@ -197,6 +202,9 @@ class ActionRules:
                 return None
         if BACKGROUND.match(self.text, sent.start_char, trigger.start_char):
             return None  # "Although hampered by the U.S. sanctions, Hikvision's revenue ...": background
+        if family not in ("denial", "no_comment") and context.mention_only(
+                doc, sent, trigger, self.text, self._dates_in(doc, sent)):
+            return None  # "the ban", "Hikvision, blacklisted by the US,", "rules that bar": named, not reported
         if rule == "ensure_not" and not ENSURE.search(before_text):  # "we do not use X" states a fact
             return None
         if rule == "decided_not" and not DECISION.search(before_text):  # "asked them not to use": no decision
@@ -211,10 +219,13 @@ class ActionRules:
             kind = "review"
         actor, actor_kind, actor_from_text = self._actor(doc, sent, trigger, ents, ctx, kind)
         if kind in ("ban_procurement", "ban_installation", "remove", "disconnect", "sanction", "legislation"):
-            if STRONG_CALL.search(before_text) and not (actor_kind in GOVERNMENT_KINDS and family == "legislation"):
+            if STRONG_CALL.search(before_text) and not (actor_kind in GOVERNMENT_KINDS | {"GOVREF"}
+                                                         and family == "legislation"):
                 kind = "call_for_ban"
             elif WEAK_CALL.search(before_text) and self._caller(actor_kind, ctx):
                 kind = "call_for_ban"
+        if kind not in ("denial", "call_for_ban"):
+            actor = self.conventions.refine(kind, actor, actor_kind == "GOVREF", text.lower())
         if kind == "denial" and actor_kind != "VENDOR":
             vendor_subject = next((e for e in ents if e.label_ == "VENDOR" and e.start < trigger.start), None)
             if vendor_subject is None and not re.search(r"\b(company|spokes\w+|firm|statement)\b", text, re.I):
@@ -342,10 +353,14 @@ class ActionRules:
                     return None, None
             gov = JURISDICTION_GOVERNMENT.get(ctx["jurisdiction"])
             if gov:
-                return gov, "government"
+                return gov, "GOVREF"  # a government named by reference ("the Government"): guide 5.2
             return (ctx["issuer"], "department") if ctx["issuer"] else (span.text, "GOVREF")
         if label in ("ORG", "OFFICE", "GPE"):
             return name, (self.org_kind.get(name, "department") if label != "GPE" else "government")
+        if label == "PERSON":  # a minister acting in office is their department (guide 5.2)
+            office = self.person_office.get(name) or self.person_office.get(name.split()[-1])
+            if office:
+                return office, self.org_kind.get(office, "department")
         return name, label
 
     def _targets(self, ents, actor, kind, ctx) -> tuple[list[str], bool]:
@@ -357,6 +372,11 @@ class ActionRules:
         if ctx["doc_class"] or not ctx["doc_vendors"]:
             return ["*"], False
         return list(ctx["doc_vendors"]), False
+
+    @staticmethod
+    def _dates_in(doc, sent) -> list:
+        """The dates the sentence gives of its own."""
+        return [d for d in doc._.dates or [] if d[0] >= sent.start_char and d[1] <= sent.end_char]
 
     def _date(self, doc, sent, ctx, trigger) -> str | None:
         """The date in the sentence nearest the trigger, a written-out one before one read against the
