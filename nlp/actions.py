@@ -35,13 +35,16 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from . import context
+from . import context, statements
 from .conventions import Conventions, offices_of_people
 from .shapes import sentence_around
 
 QUESTION = re.compile(r"^\s*(to ask\b|asked\b)", re.I)
+COMPANY_WORDS = re.compile(r"\b(?:the (?:company|firm|manufacturer)|spokes(?:man|woman|person))\b", re.I)
 NEGATION = {"not", "n't", "no", "never", "nor", "without", "neither", "against", "whether", "if", "unless"}
 NEGATION_PHRASES = re.compile(r"\b(no plans?|no intention|rather than|refus\w* to|declin\w* to|no longer considering|"
+                              r"stop(?:ped|s)? short of|encouraged to (?:see|hear|note|read)|left out of|failing to|"
+                              r"failure to|"
                               r"not (?:currently )?(?:considering|planning))\b", re.I)
 # what a vendor "challenging" or "appealing" must name for that to be its denial
 CHALLENGED = re.compile(r"\b(order|orders|decision|ban|ruling|designation|listing|rule|sanctions?)\b", re.I)
@@ -76,7 +79,7 @@ WEAK_CALL = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\b", r
 LISTED_PARTIES = re.compile(r"\b(entit(?:y|ies)|compan(?:y|ies)|firms?|subsidiar(?:y|ies)|affiliates?)\b", re.I)
 NETWORK = re.compile(r"\b(connect\w*|networks?)\b", re.I)
 INSTALL = re.compile(r"\b(install\w*|deploy\w*|sites?|buildings?|premises|estate|offices?|facilit\w+|"
-                     r"government property|use|using|operat\w+|street\w*)\b", re.I)
+                     r"government property|street\w*)\b", re.I)
 PROCURE = re.compile(r"\b(procur\w+|purchas\w+|buy\w*|bought|contract\w*|tender\w*|supplier\w*|bidder\w*|sales?|"
                      r"sell\w*|import\w*|market\w*|authori[sz]\w+|licen[cs]\w*|acqui\w+|grants?|fund\w*)\b", re.I)
 SECURITY_CONTEXT = re.compile(r"\b(security|surveillance|cameras?|cctv|equipment|suppliers?)\b", re.I)
@@ -142,7 +145,8 @@ class ActionRules:
         meta = doc._.meta or {}
         entities = list(doc.spans.get("entities", []))
         triggers = _longest(doc.spans.get("triggers", []))
-        if not triggers:
+        vendor_spans = [s for s in entities if s.label_ == "VENDOR"]
+        if not triggers and not vendor_spans:
             return []
         blocked = [s for s in entities if s.label_ in ("CLASS", "VENDOR", "ORG", "OFFICE")]
         triggers = [t for t in triggers if not any(t.start < b.end and b.start < t.end for b in blocked)]
@@ -172,7 +176,33 @@ class ActionRules:
                 if action.type not in seen_types:
                     seen_types.add(action.type)
                     found.append(action)
+        if context["topical"]:
+            found += self._rebuttals(doc, vendor_spans, context, {a.start for a in found if a.type == "denial"})
         return [a.to_dict() for a in found]
+
+    def _rebuttals(self, doc, vendor_spans, ctx, taken: set[int]) -> list[Action]:
+        """Vendors speaking against an allegation or decision in plain reporting (nlp/statements.py)."""
+        anchors = list(vendor_spans)
+        for m in COMPANY_WORDS.finditer(self.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None:
+                anchors.append(span)
+        out = []
+        for sent in _sentences_with(doc, self.text, anchors):
+            start, end = _stripped(self.text, sent)
+            if start in taken:
+                continue
+            in_sent = [e for e in doc.spans.get("entities", []) if sent.start <= e.start < sent.end]
+            vendor = statements.rebuttal(doc, sent, self.text, [v for v in in_sent if v.label_ == "VENDOR"],
+                                         self._main_vendor(ctx),
+                                         [e for e in in_sent if e.label_ in ("PERSON", "ORG", "OFFICE", "GPE")])
+            if vendor is None:
+                continue
+            taken.add(start)
+            out.append(Action(type="denial", actor=vendor, vendors=[vendor], date=self._date(doc, sent, ctx, sent[:1]),
+                              evidence=self.text[start:end], start=start, end=end, confidence=0.6,
+                              rule="denial.statement", trigger=""))
+        return out
 
     # -- one trigger ---------------------------------------------------------
 
@@ -203,7 +233,7 @@ class ActionRules:
         if BACKGROUND.match(self.text, sent.start_char, trigger.start_char):
             return None  # "Although hampered by the U.S. sanctions, Hikvision's revenue ...": background
         if family not in ("denial", "no_comment") and context.mention_only(
-                doc, sent, trigger, self.text, self._dates_in(doc, sent)):
+                doc, sent, trigger, self.text, self._dates_in(doc, sent), family):
             return None  # "the ban", "Hikvision, blacklisted by the US,", "rules that bar": named, not reported
         if rule == "ensure_not" and not ENSURE.search(before_text):  # "we do not use X" states a fact
             return None

@@ -46,10 +46,10 @@ MAKING = re.compile(
     r"^(impos|introduc|announc|issu|adopt|enact|implement|order|approv|pass|sign|extend|expand|widen|tighten|"
     r"broaden|establish|launch|began|begin|begun|start|conduct|carr|undert|commission|open|initiat|publish|"
     r"releas|unveil|vot|agree|decid|table|tabl|fil|sponsor|put|plac|set|appl|enforc|complet|finish|ordered|"
-    r"brought|bring|slap|hit|lodg|submit|draft|writ|wrote|introduced|unveiled|mov|seek|sought|call|urg|demand|"
+    r"brought|bring|slap|hit|lodg|submit|draft|writ|wrote|introduced|unveiled|mov|call|urg|demand|"
     r"press|push|want|back|support|propos|recommend|made|make|perform|held|hold|undertook|instigat|trigger|"
     r"set|add|announce|declar|confirm|reveal|approve|finaliz|finalis|adopt|order|led|lead|do|doing|did|done|"
-    r"offer|campaign|lobb|petition|got|get|receiv|send|sent|give|gave|provid)", re.I)
+    r"offer|campaign|lobb|petition|send|sent|give|gave|provid)", re.I)
 PASSIVE_MAKING = re.compile(
     r"^\s*,?\s*(?:was|were|has been|have been|had been|is being|will be|is|are|)\s*(?:\w+ly\s+|also\s+)?(?:announced|imposed|"
     r"introduced|adopted|implemented|extended|launched|ordered|passed|signed|enacted|approved|put in place|put "
@@ -102,6 +102,9 @@ def made(doc: Doc, sent: Span, trigger: Span, text: str, dates=()) -> bool:
             return True
     if PASSIVE_MAKING.match(text[trigger.end_char:trigger.end_char + 80]):
         return True
+    for i in range(trigger.end, min(sent.end, trigger.end + 8)):  # "his audit ... had found": it happened
+        if FINDING.match(doc[i].text):
+            return True
     for i in range(trigger.end, min(sent.end, trigger.end + 5)):  # "an audit he had launched", "a bill X passed"
         word = doc[i].lower_
         if word in CLAUSE_STOP:
@@ -156,10 +159,61 @@ def undated_restatement(doc: Doc, text: str, sent: Span, trigger: Span, has_date
         and any(doc[i].lower_ == "by" for i in range(trigger.end, min(sent.end, trigger.end + 3)))
 
 
-def mention_only(doc: Doc, sent: Span, trigger: Span, text: str, dates=()) -> bool:
+PREPOSITIONS = {"of", "under", "in", "to", "from", "by", "with", "on", "for", "about", "against", "through", "via"}
+MODAL_HYPOTHETICAL = re.compile(r"\b(?:could|would|might)(?:\s+(?:have|also|not|effectively|eventually|then|be))*"
+                                r"(?:\s+(?:led|lead)\s+to)?(?:\s+\w+){0,3}\s*$", re.I)
+COUNTRIES_AGENT = re.compile(r"^\s*(?:in|by|from|across)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?"
+                             r"(?:\s*,\s*(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)*\s*(?:,\s*)?(?:and|or)\s+"
+                             r"(?:the\s+)?[A-Z]")
+PRESENT_PASSIVE = re.compile(r"\b(?:is|are)\s+(?:already\s+|also\s+|now\s+|effectively\s+)?$", re.I)
+
+
+LAW_SUBJECTS = {"legislation", "bill", "bills", "act", "law", "laws", "section", "ndaa", "rule", "rules",
+                "regulation", "regulations", "order", "statute", "amendment", "provision", "provisions", "measure"}
+
+
+def law_subject(doc: Doc, sent: Span, trigger: Span) -> bool:
+    """'This legislation bans ...', 'Those rules bar ...', 'Section 1709 names X and bars them': what a law says
+    is its content, not an act of the day (the law's own passage is `legislation`)."""
+    for i in range(trigger.start - 1, max(sent.start, trigger.start - 12) - 1, -1):
+        word = doc[i].lower_
+        if word in CLAUSE_STOP or word in ("that", "which", "who"):
+            return False
+        if word in LAW_SUBJECTS:
+            before = doc[i - 1].lower_ if i > sent.start else ""
+            after = doc[i + 1].lower_ if i + 1 < sent.end else ""
+            if after == "to" or before in PREPOSITIONS or before in VERB_BEFORE:
+                return False  # "a plan to remove", "under the Act", "will order an assessment"
+            return word not in AMBIGUOUS or before in DETERMINERS or doc[i].text[0].isupper() or i == sent.start
+    return False
+
+
+REPORTED = re.compile(r"\b(said|says|told|announced|confirmed|pledged|promised|committed|decided|agreed|vowed|"
+                      r"stated|insisted|added)\b", re.I)
+FINDING = re.compile(r"^(found|finds|revealed|reveals|showed|shows|identified|concluded|uncovered|discovered|"
+                     r"confirmed)$", re.I)
+
+
+def vague(doc: Doc, sent: Span, trigger: Span, text: str, has_date: bool, family: str = "") -> bool:
+    """Restatements too vague to be an act (the set's convention): several countries at once ("banned in the
+    US and the UK", "banned or removed in the UK, US, Australia ..."), a present-tense passive state without
+    agent or date ("is already barred from using"), or a hypothetical ("could have led to ... being banned";
+    but "said they would be removed" reports a commitment)."""
+    after = text[trigger.end_char:trigger.end_char + 120]
+    if COUNTRIES_AGENT.match(after):
+        return True
+    before = text[max(sent.start_char, trigger.start_char - 60):trigger.start_char]
+    if family in ("ban", "ban_procurement", "sanction") and not has_date and PARTICIPLE.match(trigger[0].lower_) \
+            and PRESENT_PASSIVE.search(before) and not re.match(r"^\s*by\b", after):
+        return True
+    return bool(MODAL_HYPOTHETICAL.search(before)) and not REPORTED.search(text, sent.start_char, trigger.start_char)
+
+
+def mention_only(doc: Doc, sent: Span, trigger: Span, text: str, dates=(), family: str = "") -> bool:
     """The trigger names an act the sentence does not report (see the module's docstring). `dates` are the
     (start, end, ...) character spans of the sentence's dates."""
     if is_noun(doc, sent, trigger) and not made(doc, sent, trigger, text, dates):
         return True
     return describing_participle(doc, sent, trigger) or describing_clause(doc, sent, trigger) \
-        or undated_restatement(doc, text, sent, trigger, bool(dates))
+        or undated_restatement(doc, text, sent, trigger, bool(dates)) or law_subject(doc, sent, trigger) \
+        or vague(doc, sent, trigger, text, bool(dates), family)

@@ -1,5 +1,8 @@
 """The action rules on sentences of the domain: one behaviour per test."""
 
+import pytest
+
+
 
 def types(result):
     return [(a["type"], a["actor"]) for a in result["actions"]]
@@ -129,3 +132,38 @@ def test_a_news_outlet_is_no_actor(nlp):
     text = "According to Reuters, the Example Council decided to remove Hikvision cameras from its buildings."
     out = next(extract_records(nlp, [{"id": "t", "title": "", "text": text, "kind": "news"}]))
     assert "Reuters" in out["organisations"] and all(a["actor"] != "Reuters" for a in out["actions"])
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Example Corp, a Hikvision reseller, said Hikvision cameras, some of them banned by the US, are cheap.", None),
+    ("The FCC's ban on Hikvision equipment applies to future authorizations.", None),
+    ("Those rules bar the sale of Dahua products for national security purposes.", None),
+    ("The bill would bar federal agencies from buying Hikvision cameras.", None),
+    ("Hikvision cameras have been banned in the US, the UK and Australia.", None),
+    ("The Example Council imposed a ban on new Hikvision cameras on 3 May 2023.", "ban_procurement"),
+    ("The Example Council said the Hikvision cameras would be removed by the end of the year.", "remove"),
+    ("The Example Council launched a review of its Hikvision cameras on Monday.", "review"),
+])
+def test_an_act_reported_or_only_named(extract, text, kind):
+    """Issue 14: a trigger naming an act ('the ban', 'rules that bar', a participle, a hypothetical, several
+    countries at once) is no action; one reporting it ('imposed a ban', 'said ... would be removed') is."""
+    r = extract(text, kind="news", jurisdiction="GB")
+    assert [a["type"] for a in r["actions"]][:1] == ([kind] if kind else [])
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Hikvision said it was false to present its cameras as a threat to national security.", "Hikvision"),
+    ("In a statement, the company said it was disappointed by the decision and would appeal.", "Hikvision"),
+    ("Dahua filed a petition for review of the order with the Court of Appeals on Monday.", "Dahua"),
+])
+def test_vendor_rebuttals_in_plain_reporting(extract, text, actor):
+    """Issue 14: a vendor speaking against a decision or an allegation is its denial."""
+    r = extract("The US banned Hikvision and Dahua cameras. " + text, kind="news", jurisdiction="US")
+    assert ("denial", actor) in [(a["type"], a["actor"]) for a in r["actions"]]
+
+
+def test_a_non_answer_is_no_denial(extract):
+    """Issue 14: 'Hikvision did not respond to a request for comment' is nobody's act."""
+    r = extract("The council removed its Hikvision cameras. Hikvision did not respond to a request for comment.",
+                kind="news", jurisdiction="GB")
+    assert "denial" not in [a["type"] for a in r["actions"]]
