@@ -40,6 +40,14 @@ from .conventions import Conventions, offices_of_people
 from .shapes import sentence_around
 
 QUESTION = re.compile(r"^\s*(to ask\b|asked\b)", re.I)
+DIRECTIVE = re.compile(r"\b(should|asked|told|advised|instructed|directed|consideration should|encouraged|"
+                       r"invited|were to)\b", re.I)
+NOT_REVIEW = re.compile(r"\b(judicial review|under (?:constant|continuous|regular|ongoing|close) review|"
+                        r"requir\w+ (?:a |an )?(?:\w+ ){0,3}(?:audit|assessment|review))\b", re.I)
+REPORTING_KINDS = {"news", "ngo", "law_firm", "company", ""}
+RULE_WORDS = re.compile(r"\brules?\b|rulemaking", re.I)
+IRREALIS = re.compile(r"\bif (?:it|the bill|the act|the measure|passed|enacted)\b|\bif it (?:became|becomes|is) law\b|"
+                      r"\bpossibility\b", re.I)
 COMPANY_WORDS = re.compile(r"\b(?:the (?:company|firm|manufacturer)|spokes(?:man|woman|person))\b", re.I)
 NEGATION = {"not", "n't", "no", "never", "nor", "without", "neither", "against", "whether", "if", "unless"}
 NEGATION_PHRASES = re.compile(r"\b(no plans?|no intention|rather than|refus\w* to|declin\w* to|no longer considering|"
@@ -72,7 +80,7 @@ CONSIDER = re.compile(r"\b(consider\w*|look\w* at|looking into|explor\w*|weigh\w
 # "The Commission proposes to revise its rules to prohibit ... on the Covered List": the proposal scopes
 # over the rest of its clause
 PROPOSAL = re.compile(r"\bpropos(?:es|ed|ing) to\b(?:(?!\b(?:and|but|then|while|whereas)\b)[^;])*$", re.I)
-STRONG_CALL = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|urg\w+|ask(?:s|ed|ing)? for|demand\w*|press(?:es|ed|ing)? (?:for|the)|"
+STRONG_CALL = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|calls? from (?:\w+ ){1,3}to|urg\w+|ask(?:s|ed|ing)? for|demand\w*|press(?:es|ed|ing)? (?:for|the)|"
                          r"push\w* for|campaign\w* for|lobb\w+|petition\w*|want\w* (?:\w+ ){0,4}to|recommend\w*|"
                          r"follow (?:the )?(?:us|lead|example|united states|america)|it is time)\b", re.I)
 WEAK_CALL = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\b", re.I)
@@ -162,6 +170,7 @@ class ActionRules:
             or bool(meta.get("title_topical"))
         found: list[Action] = []
         self.person_office = offices_of_people(entities)
+        self.entities = entities
         self.text = meta.get("text") or doc.text  # Doc.text is rebuilt from the tokens on every access
         for sent in _sentences_with(doc, self.text, triggers):
             in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
@@ -212,7 +221,7 @@ class ActionRules:
             return None
         family, _, rule = trigger.id_.partition(".")
         labels = {e.label_ for e in ents}
-        has_target = bool(labels & {"VENDOR", "CLASS", "EQUIP"})
+        has_target = bool(labels & {"VENDOR", "CLASS", "EQUIP"}) or self._target_before(sent, ctx)
         if not has_target:
             if not ctx["topical"]:
                 return None
@@ -230,6 +239,9 @@ class ActionRules:
             near = {t.lower_ for t in doc[max(sent.start, trigger.start - 5):trigger.start]}
             if near & NEGATION or NEGATION_PHRASES.search(before_text) or NO_OBLIGATION.search(text):
                 return None
+        if family in ("ban", "ban_procurement", "ban_installation", "remove", "sanction") \
+                and IRREALIS.search(self.text, sent.start_char, trigger.start_char):
+            return None  # "if it became law, it could lead to ... grounding drones"
         if BACKGROUND.match(self.text, sent.start_char, trigger.start_char):
             return None  # "Although hampered by the U.S. sanctions, Hikvision's revenue ...": background
         if family not in ("denial", "no_comment") and context.mention_only(
@@ -246,7 +258,17 @@ class ActionRules:
             return None
         if kind in ("ban_procurement", "ban_installation", "remove", "disconnect", "sanction") \
                 and (CONSIDER.search(before_text) or PROPOSAL.search(self.text, sent.start_char, trigger.start_char)):
-            kind = "review"
+            # "departments should consider removing": advice (guide 5.1 guidance); "is considering a ban": review
+            kind = "guidance" if DIRECTIVE.search(text) and CONSIDER.search(before_text) else "review"
+        if kind == "review" and (STRONG_CALL.search(before_text) or NOT_REVIEW.search(text)):
+            return None  # a call for a review is no action (the set's convention); "judicial review"
+        if trigger.start == sent.start and trigger[0].lower_.endswith("ing") and kind != "denial":
+            return None  # "Banning companies is no small step": a gerund subject speaks in general
+        if family == "legislation" and rule in ("rule", "word") and ctx["kind"] in REPORTING_KINDS \
+                and RULE_WORDS.search(trigger.text):
+            return None  # news of a regulator's new rules is their substantive act; the rule itself is the notice's
+        if self._vendor_speaks(doc, sent, ents, ctx) and kind not in ("denial", "no_comment"):
+            return None  # what a vendor says about a decision is its rebuttal, not the decision's news
         actor, actor_kind, actor_from_text = self._actor(doc, sent, trigger, ents, ctx, kind)
         if kind in ("ban_procurement", "ban_installation", "remove", "disconnect", "sanction", "legislation"):
             if STRONG_CALL.search(before_text) and not (actor_kind in GOVERNMENT_KINDS | {"GOVREF"}
@@ -254,6 +276,10 @@ class ActionRules:
                 kind = "call_for_ban"
             elif WEAK_CALL.search(before_text) and self._caller(actor_kind, ctx):
                 kind = "call_for_ban"
+        if kind == "no_comment" and not self._declines_as_government(actor_kind, actor_from_text, ents, trigger, ctx):
+            return None  # "Huawei declined to comment", "a spokeswoman for the law firm declined": no government
+        if self._chinese_state_speaks(ents, trigger):
+            return None  # "Beijing always encourages Chinese companies to ...": the Chinese state never acts here
         if kind not in ("denial", "call_for_ban"):
             actor = self.conventions.refine(kind, actor, actor_kind == "GOVREF", text.lower())
         if kind == "denial" and actor_kind != "VENDOR":
@@ -273,6 +299,41 @@ class ActionRules:
             evidence=self.text[evidence_start:evidence_end], start=evidence_start, end=evidence_end,
             confidence=round(max(0.1, confidence), 2), rule=trigger.id_, trigger=trigger.text,
         )
+
+    def _declines_as_government(self, actor_kind, actor_from_text, ents, trigger, ctx) -> bool:
+        """A refusal to comment is a no_comment only from a government body (guide 5.1): one the text names as
+        the refuser, or the body answering the document (a written answer)."""
+        before = [e for e in ents if e.end <= trigger.start]
+        if before and before[-1].label_ == "VENDOR" and trigger.start - before[-1].end <= 4:
+            return False
+        if actor_from_text:
+            return actor_kind in GOVERNMENT_KINDS | {"GOVREF", "OFFICE", "government", "department", "agency"}
+        return bool(ctx["issuer"]) or ctx["kind"] in ("written_question", "written_statement", "hansard", "govuk")
+
+    def _chinese_state_speaks(self, ents, trigger) -> bool:
+        """The nearest body before the trigger is the Chinese state (its spokespeople included)."""
+        before = [e for e in ents if e.end <= trigger.start and e.label_ in ("ORG", "OFFICE", "GPE", "PERSON")]
+        return bool(before) and before[0].kb_id_ in self.chinese_state and before[0].label_ != "PERSON"
+
+    def _vendor_speaks(self, doc, sent, ents, ctx) -> bool:
+        """The sentence is a vendor's reported rebuttal ('Dahua argued that the congressional decision to restrict
+        ... gives the FCC no basis')."""
+        vendors = [e for e in ents if e.label_ == "VENDOR"]
+        if not vendors and not ctx["topical"]:
+            return False
+        return statements.rebuttal(doc, sent, self.text, vendors, None,
+                                   [e for e in ents if e.label_ in ("PERSON", "ORG", "OFFICE", "GPE")]) is not None
+
+    def _target_before(self, sent: Span, ctx) -> bool:
+        """'... Hikvision and Dahua cameras. He called on the government to get rid of all of them.': a target
+        named in the sentence before, when this one refers back to it ('them', 'these', 'such')."""
+        if not ctx["topical"]:
+            return False
+        words = self.text[sent.start_char:sent.end_char].lower()
+        if not re.search(r"\b(them|they|these|those|such|it|its|the devices|the cameras)\b", words):
+            return False
+        return any(e.label_ in ("VENDOR", "CLASS", "EQUIP") and sent.start_char - 400 <= e.start_char < sent.start_char
+                   for e in self.entities)
 
     def _main_vendor(self, ctx) -> str | None:
         return next((v for v in ctx["doc_vendors"] if v in self.chinese), None) or next(iter(ctx["doc_vendors"]), None)

@@ -28,6 +28,7 @@ NOUNS = {
     "recommendations", "legislation", "bill", "bills", "act", "acts", "law", "laws", "amendment", "amendments",
     "regulation", "regulations", "rule", "rules", "sanction", "sanctions", "removal", "replacement", "phase-out",
     "designation", "designations", "listing", "order", "orders", "directive", "moratorium", "freeze", "suspension",
+    "rulemaking",
 }
 # nouns that are also verbs: a noun only after a determiner, a possessive or an adjective-like word
 AMBIGUOUS = {"ban", "bans", "review", "reviews", "audit", "audits", "probe", "probes", "blacklist", "sanction",
@@ -78,8 +79,8 @@ def is_noun(doc: Doc, sent: Span, trigger: Span) -> bool:
     word = trigger[-1].lower_
     if word not in NOUNS:
         return False
-    if word not in AMBIGUOUS:
-        return True
+    if word not in AMBIGUOUS or (trigger[-1].text[0].isupper() and trigger.start > sent.start):
+        return True  # "the Secure Equipment Act", "the Procurement Bill": a capitalised name is a noun
     before = _word(doc, trigger.start - 1) if trigger.start > sent.start else ""
     after = _word(doc, trigger.end) if trigger.end < sent.end else ""
     if before in VERB_BEFORE:
