@@ -16,6 +16,7 @@ import difflib
 import hashlib
 import json
 import re
+from functools import lru_cache
 from typing import Iterable
 
 import sqlite_utils
@@ -40,12 +41,13 @@ class UnknownSource(ValueError):
     """A document names a source that sources.yml does not define."""
 
 
+@lru_cache(maxsize=65536)  # names recur: every mention and actor of a build goes through here
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "unnamed"
 
 
 def _hash_id(*parts) -> str:
-    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
 def _json(value) -> str | None:
@@ -182,49 +184,93 @@ def ingest_documents(db: sqlite_utils.Database, docs: Iterable[dict], batch_size
     return counts
 
 
-def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict]) -> dict:
-    """Replace each document's mentions, actions and targets by its new extraction."""
+def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict], batch_size: int = 2000) -> dict:
+    """Replace each document's mentions, actions and targets by its new extraction.
+
+    Records are handled in batches: one look-up of which documents exist, then one prepared
+    statement per table through ``executemany``. A document's old children are deleted only when it
+    can have any (the database had extractions before, or the document came twice in this input).
+    """
     counts = {"documents": 0, "actions": 0, "mentions": 0, "skipped": 0}
-    known_entities = {row[0] for row in db.conn.execute("SELECT id FROM entities")}
+    conn = db.conn
+    known_entities = {row[0] for row in conn.execute("SELECT id FROM entities")}
     vendors = known_vendors(db)
-    new_entities = []
-    for record in records:
-        doc_id = str(record["id"])
-        if not db.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
-            counts["skipped"] += 1
-            continue
-        counts["documents"] += 1
-        db.conn.execute("UPDATE documents SET relevant = ?, relevance_reasons = ? WHERE id = ?",
-                        (int(bool(record.get("relevant"))), _json(record.get("relevance_reasons")), doc_id))
-        db.conn.execute("DELETE FROM action_targets WHERE action_id IN (SELECT id FROM actions WHERE document_id = ?)",
-                        (doc_id,))
-        db.conn.execute("DELETE FROM actions WHERE document_id = ?", (doc_id,))
-        db.conn.execute("DELETE FROM mentions WHERE document_id = ?", (doc_id,))
-        mentions = []
-        for m in record.get("mentions") or []:
-            entity = _entity_for(m["label"], m["name"], vendors)
-            if entity not in known_entities:
-                known_entities.add(entity)
-                new_entities.append(_new_entity(entity, m["label"], m["name"]))
-            mentions.append((_hash_id(doc_id, entity, m["start"], m["end"]), doc_id, entity, m["start"], m["end"],
-                             m["text"]))
-        db.conn.executemany("INSERT OR IGNORE INTO mentions VALUES (?, ?, ?, ?, ?, ?)", mentions)
+    had_children = any(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in ("actions", "mentions"))
+    seen: set[str] = set()
+    new_entities: list[tuple] = []
+    batch: list[dict] = []
+
+    def entity(entity_id: str, label: str, name: str) -> str:
+        if entity_id not in known_entities:
+            known_entities.add(entity_id)
+            new_entities.append(_new_entity(entity_id, label, name))
+        return entity_id
+
+    def flush() -> None:
+        ids = list(dict.fromkeys(str(r["id"]) for r in batch))
+        present = set()
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            present.update(r[0] for r in conn.execute(
+                f"SELECT id FROM documents WHERE id IN ({','.join('?' for _ in chunk)})", chunk))
+        relevance, stale, mentions, actions, targets = [], [], [], [], []
+        in_batch: set[str] = set()
+        for record in batch:
+            doc_id = str(record["id"])
+            if doc_id not in present:
+                counts["skipped"] += 1
+                continue
+            counts["documents"] += 1
+            relevance.append((int(bool(record.get("relevant"))), _json(record.get("relevance_reasons")), doc_id))
+            if had_children or doc_id in seen:
+                stale.append((doc_id,))
+            if doc_id in in_batch:  # a repeat within one batch replaces what this batch holds for it too
+                mentions = [m for m in mentions if m[1] != doc_id]
+                actions = [a for a in actions if a[1] != doc_id]
+                kept = {a[0] for a in actions}
+                targets = [t for t in targets if t[0] in kept]
+            seen.add(doc_id)
+            in_batch.add(doc_id)
+            for m in record.get("mentions") or ():
+                name, start, end = m["name"], m["start"], m["end"]
+                target = entity(_entity_for(m["label"], name, vendors), m["label"], name)
+                mentions.append((_hash_id(doc_id, target, start, end), doc_id, target, start, end, m["text"]))
+            for a in record.get("actions") or ():
+                get = a.get
+                action_id = _hash_id(doc_id, a["type"], a["start"], a["end"])
+                actor = get("actor")
+                actor_entity = _actor_entity(actor, known_entities, vendors) if actor else None
+                if actor and actor_entity is None:  # every actor gets a page
+                    actor_entity = entity(org_entity_id(actor), "ORG", actor)
+                actions.append((action_id, doc_id, a["type"], actor, actor_entity, get("date"), a["evidence"],
+                                a["start"], a["end"], get("confidence"), f"rules:{get('rule', 'unknown')}",
+                                get("trigger")))
+                named = get("vendors")
+                if not named or named == ["*"]:
+                    targets.append((action_id, "*"))
+                else:
+                    targets.extend((action_id, t) for t in sorted(
+                        {"*" if v == "*" else vendor_entity_id(v, vendors) for v in named}))
+        conn.executemany("UPDATE documents SET relevant = ?, relevance_reasons = ? WHERE id = ?", relevance)
+        if stale:
+            conn.executemany("DELETE FROM action_targets WHERE action_id IN "
+                             "(SELECT id FROM actions WHERE document_id = ?)", stale)
+            conn.executemany("DELETE FROM actions WHERE document_id = ?", stale)
+            conn.executemany("DELETE FROM mentions WHERE document_id = ?", stale)
+        conn.executemany("INSERT OR IGNORE INTO mentions VALUES (?, ?, ?, ?, ?, ?)", mentions)
+        conn.executemany("INSERT OR REPLACE INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", actions)
+        conn.executemany("INSERT OR IGNORE INTO action_targets VALUES (?, ?)", targets)
         counts["mentions"] += len(mentions)
-        for a in record.get("actions") or []:
-            action_id = _hash_id(doc_id, a["type"], a["start"], a["end"])
-            actor_entity = _actor_entity(a.get("actor"), known_entities, vendors)
-            if a.get("actor") and actor_entity is None:  # every actor gets a page
-                actor_entity = org_entity_id(a["actor"])
-                known_entities.add(actor_entity)
-                new_entities.append(_new_entity(actor_entity, "ORG", a["actor"]))
-            db.conn.execute("INSERT OR REPLACE INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-                action_id, doc_id, a["type"], a.get("actor"), actor_entity, a.get("date"), a["evidence"],
-                a["start"], a["end"], a.get("confidence"), f"rules:{a.get('rule', 'unknown')}", a.get("trigger")))
-            targets = sorted({"*" if v == "*" else vendor_entity_id(v, vendors) for v in a.get("vendors") or ["*"]})
-            db.conn.executemany("INSERT OR IGNORE INTO action_targets VALUES (?, ?)",
-                                [(action_id, t) for t in targets])
-            counts["actions"] += 1
-    db.conn.executemany("INSERT OR IGNORE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new_entities)
+        counts["actions"] += len(actions)
+        batch.clear()
+
+    for record in records:
+        batch.append(record)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    conn.executemany("INSERT OR IGNORE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new_entities)
     return counts
 
 

@@ -89,3 +89,30 @@ def test_organisations_carry_the_body_they_act_for(built):
     parent = {r["name"]: r["parent"] for r in db.query("SELECT name, parent FROM entities WHERE type = 'organisation'")}
     assert parent["Bureau of Industry and Security"] == "organisation:us-department-of-commerce"
     assert parent["Cabinet Office"] == "organisation:uk-government" and parent["UK Government"] is None
+
+
+@pytest.mark.parametrize("batch_size", [2, 1000])
+def test_extractions_in_batches_replace_a_repeated_document(built, tmp_path, batch_size):
+    """Issue 19: batched extraction ingest keeps the last record of a document given twice in one input,
+    whether the repeat falls in the same batch or a later one, and writes what a one-by-one ingest writes."""
+    from db import ingest
+
+    db = tmp_path / "t.db"
+    build(built["crawl"], None, db)
+    records = jsonl(built["extracted"])
+    first = next(r for r in records if r["actions"])
+    changed = dict(first, actions=first["actions"][:1], mentions=[])
+    d = sqlite_utils.Database(db)
+    with d.conn:
+        ingest.ingest_extractions(d, [*records, changed], batch_size=batch_size)
+    assert d.execute("SELECT COUNT(*) FROM actions WHERE document_id = ?", [first["id"]]).fetchone()[0] == 1
+    assert d.execute("SELECT COUNT(*) FROM mentions WHERE document_id = ?", [first["id"]]).fetchone()[0] == 0
+    one_by_one = tmp_path / "one.db"
+    build(built["crawl"], None, one_by_one)
+    o = sqlite_utils.Database(one_by_one)
+    with o.conn:
+        for record in [*records, changed]:
+            ingest.ingest_extractions(o, [record])
+    for table in ("actions", "action_targets", "mentions", "entities"):
+        assert d.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() == \
+            o.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall(), table
