@@ -25,7 +25,10 @@ import topics
 from crawlers import config
 from nlp.topic import Topic
 
-from . import ingest, schema
+from . import ingest, listing, schema
+
+
+CACHE_KIB = 256 * 1024  # SQLite's page cache while building (its default is 2 MB)
 
 
 class PublishRefused(RuntimeError):
@@ -93,6 +96,7 @@ def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
         db = sqlite_utils.Database(tmp)
         db.execute("PRAGMA journal_mode = DELETE")
         db.execute("PRAGMA synchronous = OFF")
+        db.execute(f"PRAGMA cache_size = {-CACHE_KIB}")  # the listing's joins and sorts touch every row
         schema.migrate(db)
         files = crawl_files(Path(crawl_dir))
         errors: list[str] = []
@@ -114,9 +118,14 @@ def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
             for table in schema.FTS:
                 db[table].rebuild_fts()
             _crash(crash_at, "mid-fts")
+        with _timed(report, "listing"):
+            say("laying out the listing, its summaries and the filter menus")
+            listing.rebuild(db, say)
+            counts = db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM actions), "
+                                "(SELECT COUNT(*) FROM sources)").fetchone()
             db.conn.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", [
                 ("build_id", report.build_id), ("schema_version", str(schema.SCHEMA_VERSION)),
-                ("topic", vocabulary.name)])
+                ("topic", vocabulary.name), *zip(("documents", "actions", "sources"), map(str, counts))])
             db.conn.commit()
         report.counts["bad_lines"] = len(errors)
         report.counts["rows"] = _row_counts_db(db)

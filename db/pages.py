@@ -1,19 +1,21 @@
 """What the site's pages show, as plain functions over a sqlite3 connection.
 
-site/plugins/pages.py calls these through Datasette's ``execute_fn``; tests
-call them directly. Each returns plain dicts and lists, nothing rendered.
+site/plugins/pages.py calls these in Datasette's SQL threads under its time limit; tests call
+them directly. Each returns plain dicts and lists, nothing rendered. The queries behind them are in
+db/query.py (the timeline) and read the tables db/listing.py lays out at build time.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
-from .search import count_sql, monthly_sql, parse_query, timeline_query
+from . import query as q
+from .search import parse_query
 
 PAGE_SIZE = 25
 TIMELINE_FILTERS = ("q", "vendor", "actor", "action", "jurisdiction", "department", "kind", "from", "to")
+CLASS_TARGET = "Chinese-made equipment (class)"
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
@@ -35,64 +37,67 @@ def clean_filters(args: dict) -> dict:
     return out
 
 
+def keyset(args: dict) -> dict:
+    """The pager's position: after=<pos> (older rows) or before=<pos> (newer rows); ignored if not a number."""
+    for key in ("after", "before"):
+        value = (args.get(key) or "").strip()
+        if value.isdigit() and len(value) < 12:
+            return {key: int(value)}
+    return {}
+
+
 def _targets(row: dict) -> list[dict]:
     out = []
     for part in filter(None, (row.get("targets") or "").split(";")):
         if part == "*":
-            out.append({"slug": None, "name": "Chinese-made equipment (class)"})
+            out.append({"slug": None, "name": CLASS_TARGET})
         else:
             slug, _, name = part.partition("|")
             out.append({"slug": slug, "name": name})
     return out
 
 
-def timeline(conn: sqlite3.Connection, filters: dict, page: int = 1, page_size: int = PAGE_SIZE) -> dict:
-    """One page of the timeline with its total, for the given filters and search."""
+def timeline(conn: sqlite3.Connection, filters: dict, page: int = 1, page_size: int = PAGE_SIZE,
+             after: int | None = None, before: int | None = None, counts: bool = True,
+             snippets: bool = True) -> dict:
+    """One page of the timeline for the given filters and search; with ``counts``, its total and chart;
+    with ``snippets``, the search's highlighted passage per shown row.
+
+    ``after``/``before`` page by position (keyset: as fast on page 1,000 as on page 1); ``page``
+    still works for old links (an offset, so deep pages cost more)."""
     query = parse_query(filters.get("q"))
-    extra = {k: v for k, v in filters.items() if k != "q"}
-    page = max(1, page)
-    sql, params = timeline_query(query, page_size, (page - 1) * page_size, extra)
-    rows = _rows(conn, sql, params)
+    selection = q.select(conn, query, {k: v for k, v in filters.items() if k != "q"})
+    keyed = after is not None or before is not None
+    offset = 0 if keyed else (max(1, page) - 1) * page_size
+    found, more = q.positions(conn, selection, page_size, after, before, offset)
+    rows = q.details(conn, found, selection.fts if snippets else "")
     for row in rows:
         row["vendor_list"] = _targets(row)
-    total = conn.execute(count_sql(sql), params).fetchone()[0]
-    months = monthly_counts(conn.execute(monthly_sql(sql), params).fetchall())
-    return {"rows": rows, "total": total, "page": page, "pages": max(1, -(-total // page_size)),
-            "months": months, "query": query}
-
-
-def monthly_counts(counts) -> list[dict]:
-    """(month, type, n) rows -> [{month, counts: {type: n}}] for every month in the range, for the chart."""
-    months: dict[str, Counter] = defaultdict(Counter)
-    for month, kind, n in counts:
-        months[month][kind] += n
-    if not months:
-        return []
-    first, last = min(months), max(months)
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last and len(out) < 600:  # every month, empty ones too: a true time axis
-        key = f"{year:04d}-{month:02d}"
-        out.append({"month": key, "counts": dict(months.get(key, {}))})
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    out = {"rows": rows, "query": query, "page": page,
+           "older": rows[-1]["pos"] if rows and (more if before is None else True) else None,
+           "newer": rows[0]["pos"] if rows and ((more if before is not None else False) or keyed or offset) else None}
+    if counts:
+        out.update(q.totals(conn, selection))
     return out
 
 
 def filter_options(conn: sqlite3.Connection) -> dict:
+    """The form's menus, as laid out by the build (db/listing.py): no scan of the timeline per request."""
+    menus: dict[str, list] = {}
+    for menu, value, label, slug, n in conn.execute(
+            "SELECT menu, value, label, slug, n FROM filter_options ORDER BY menu, label, value"):
+        menus.setdefault(menu, []).append({"value": value, "label": label, "slug": slug, "n": n})
+    actors: dict[str, int] = {}
+    for row in menus.get("actor", []):
+        actors[row["label"]] = actors.get(row["label"], 0) + row["n"]
+    top = sorted(actors.items(), key=lambda item: (-item[1], item[0]))[:200]
     return {
-        "vendors": _rows(conn, "SELECT DISTINCT e.slug, e.name FROM action_targets x JOIN entities e ON e.id = x.target "
-                               "ORDER BY e.name"),
-        "actions": _rows(conn, "SELECT id, label FROM action_types ORDER BY label"),
-        "jurisdictions": [r[0] for r in conn.execute(
-            "SELECT DISTINCT d.jurisdiction FROM actions a JOIN documents d ON d.id = a.document_id "
-            "WHERE d.jurisdiction IS NOT NULL AND d.jurisdiction != '' ORDER BY 1")],
-        "departments": [r[0] for r in conn.execute(
-            "SELECT DISTINCT d.department FROM actions a JOIN documents d ON d.id = a.document_id "
-            "WHERE d.department IS NOT NULL AND d.department != '' ORDER BY 1")],
-        "kinds": [r[0] for r in conn.execute(
-            "SELECT DISTINCT d.kind FROM actions a JOIN documents d ON d.id = a.document_id ORDER BY 1")],
-        "actors": [r[0] for r in conn.execute(
-            "SELECT actor FROM actions WHERE actor IS NOT NULL GROUP BY actor ORDER BY COUNT(*) DESC, actor LIMIT 200")],
+        "vendors": [{"slug": r["slug"], "name": r["label"]} for r in menus.get("vendor", []) if r["slug"]],
+        "actions": [{"id": r["value"], "label": r["label"]} for r in menus.get("action", [])],
+        "jurisdictions": [r["value"] for r in menus.get("jurisdiction", []) if r["value"]],
+        "departments": [r["value"] for r in menus.get("department", []) if r["value"]],
+        "kinds": [r["value"] for r in menus.get("kind", [])],
+        "actors": [name for name, _ in top],
     }
 
 
@@ -105,33 +110,30 @@ def entity_summary(conn: sqlite3.Connection, slug: str, kind: str) -> dict | Non
     if not entity:
         return None
     entity = entity[0]
-    if kind == "vendor":
-        base = "FROM action_targets x JOIN actions a ON a.id = x.action_id JOIN documents d ON d.id = a.document_id " \
-               "WHERE x.target = ?"
-    else:
-        base = "FROM actions a JOIN documents d ON d.id = a.document_id WHERE a.actor_entity_id = ?"
-    by_type = _rows(conn, f"SELECT a.type, COUNT(*) AS n {base} GROUP BY a.type ORDER BY n DESC", (entity["id"],))
-    by_jurisdiction = _rows(conn, f"SELECT COALESCE(NULLIF(d.jurisdiction, ''), 'unknown') AS jurisdiction, "
-                                  f"COUNT(*) AS n {base} GROUP BY 1 ORDER BY n DESC", (entity["id"],))
-    span = conn.execute(f"SELECT MIN(a.date), MAX(a.date), COUNT(*) {base}", (entity["id"],)).fetchone()
-    mentions = conn.execute("SELECT COUNT(DISTINCT document_id) FROM mentions WHERE entity_id = ?",
-                            (entity["id"],)).fetchone()[0]
+    role = "target" if kind == "vendor" else "actor"
+    stats = "FROM entity_stats WHERE entity_id = ? AND role = ?"
+    key = (entity["id"], role)
+    by_type = _rows(conn, f"SELECT type, SUM(n) AS n {stats} GROUP BY type ORDER BY n DESC, type", key)
+    by_jurisdiction = _rows(conn, f"SELECT jurisdiction, SUM(n) AS n {stats} GROUP BY jurisdiction "
+                                  "ORDER BY n DESC, jurisdiction", key)
+    first, latest, total = conn.execute(f"SELECT MIN(first), MAX(latest), COALESCE(SUM(n), 0) {stats}", key).fetchone()
+    documents = conn.execute("SELECT documents FROM entity_documents WHERE entity_id = ?", (entity["id"],)).fetchone()
     aliases = [r[0] for r in conn.execute("SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias",
                                           (entity["id"],))]
-    return {"entity": entity, "by_type": by_type, "by_jurisdiction": by_jurisdiction, "first": span[0],
-            "latest": span[1], "total": span[2], "documents": mentions, "aliases": aliases}
+    return {"entity": entity, "by_type": by_type, "by_jurisdiction": by_jurisdiction, "first": first,
+            "latest": latest, "total": total, "documents": documents[0] if documents else 0, "aliases": aliases}
 
 
 def home(conn: sqlite3.Connection) -> dict:
+    counts = dict(conn.execute("SELECT key, value FROM build_info WHERE key IN ('documents', 'actions', 'sources')"))
     return {
-        "latest": timeline(conn, {}, page=1, page_size=8)["rows"],
-        "vendors": _rows(conn, "SELECT e.slug, e.name, COUNT(*) AS n FROM action_targets x JOIN entities e "
-                               "ON e.id = x.target GROUP BY e.id ORDER BY n DESC, e.name"),
-        "organisations": _rows(conn, "SELECT e.slug, e.name, COUNT(*) AS n FROM actions a JOIN entities e "
-                                     "ON e.id = a.actor_entity_id GROUP BY e.id ORDER BY n DESC, e.name LIMIT 30"),
-        "counts": dict(zip(("documents", "actions", "sources"), conn.execute(
-            "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM actions), "
-            "(SELECT COUNT(*) FROM sources)").fetchone())),
+        "latest": timeline(conn, {}, page_size=8, counts=False)["rows"],
+        "vendors": _rows(conn, "SELECT slug, label AS name, n FROM filter_options WHERE menu = 'vendor' "
+                               "AND slug IS NOT NULL ORDER BY n DESC, label"),
+        "organisations": _rows(conn, "SELECT e.slug, e.name, s.n FROM (SELECT entity_id, SUM(n) AS n FROM entity_stats "
+                                     "WHERE role = 'actor' GROUP BY entity_id) s JOIN entities e ON e.id = s.entity_id "
+                                     "ORDER BY s.n DESC, e.name LIMIT 30"),
+        "counts": {k: int(counts.get(k) or 0) for k in ("documents", "actions", "sources")},
     }
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+from . import listing
+
+SCHEMA_VERSION = 2
 
 
 class SchemaMismatch(RuntimeError):
@@ -70,16 +72,25 @@ INDEXES = [
 ]
 
 VIEWS = {
+    # over the listing and in its order (a scan of the listing goes by pos), with no ORDER BY and every
+    # other table read in a scalar subquery: SQLite counts the view by counting the listing alone
+    # (Datasette counts it on every request), and a filter on date, type, actor, jurisdiction, kind
+    # or source uses the listing's own indexes
     "timeline": """
-        SELECT a.id AS action_id, a.date, a.type, t.label AS action, a.actor,
+        SELECT l.unit_id AS action_id, l.date, l.type, (SELECT label FROM action_types WHERE id = l.type) AS action,
+          l.actor,
           COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN 'Chinese-made equipment (class)'
                                         ELSE e.name END, ', ')
                     FROM action_targets x LEFT JOIN entities e ON e.id = x.target
-                    WHERE x.action_id = a.id), '') AS vendors,
-          a.evidence, a.confidence, d.id AS document_id, d.title, d.url, d.source, d.kind, d.jurisdiction,
-          d.published
-        FROM actions a JOIN documents d ON d.id = a.document_id JOIN action_types t ON t.id = a.type
-        ORDER BY a.date DESC, a.id""",
+                    WHERE x.action_id = l.unit_id), '') AS vendors,
+          (SELECT evidence FROM actions WHERE rowid = l.unit_rowid) AS evidence,
+          (SELECT confidence FROM actions WHERE rowid = l.unit_rowid) AS confidence,
+          (SELECT id FROM documents WHERE rowid = l.doc_rowid) AS document_id,
+          (SELECT title FROM documents WHERE rowid = l.doc_rowid) AS title,
+          (SELECT url FROM documents WHERE rowid = l.doc_rowid) AS url,
+          l.source, l.kind, l.jurisdiction,
+          (SELECT published FROM documents WHERE rowid = l.doc_rowid) AS published
+        FROM listing l""",
     "vendor_summary": """
         SELECT e.slug AS vendor_slug, e.name AS vendor, a.type, COUNT(*) AS actions,
           COUNT(DISTINCT d.jurisdiction) AS jurisdictions, MIN(a.date) AS first_action, MAX(a.date) AS latest_action
@@ -99,8 +110,8 @@ VIEWS = {
         FROM documents d WHERE d.kind = 'written_question' GROUP BY d.department""",
     "source_health": """
         SELECT s.id AS source, s.title, s.kind,
-          (SELECT MAX(d.published) FROM documents d WHERE d.source = s.id) AS last_item,
-          (SELECT COUNT(*) FROM documents d WHERE d.source = s.id) AS documents,
+          (SELECT last_item FROM source_stats c WHERE c.source = s.id) AS last_item,
+          COALESCE((SELECT documents FROM source_stats c WHERE c.source = s.id), 0) AS documents,
           r.started AS last_run, r.finish_reason, r.requests, r.items, r.failures, r.errors,
           (SELECT COUNT(*) FROM crawl_failures f WHERE f.source = s.id AND f.resolved = 0) AS open_failures
         FROM sources s LEFT JOIN crawl_runs r ON r.id = (
@@ -121,7 +132,14 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.create_view(name, sql, replace=True)
 
 
-MIGRATIONS = [_migration_1]
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """The listing tables (issue 19): empty until the build lays them out (db/listing.py)."""
+    listing.create(db)
+    db["documents"].create_index(["source", "published"], if_not_exists=True)
+    db["crawl_failures"].create_index(["source", "resolved"], if_not_exists=True)
+
+
+MIGRATIONS = [_migration_1, _migration_2]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

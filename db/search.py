@@ -1,9 +1,10 @@
-"""Search and timeline queries, shared by the site and the tests.
+"""The search syntax, shared by the site, the command line and the tests.
 
 ``parse_query()`` turns what a person types into a safe FTS5 expression plus
 filters; it never raises on user input. Supported: words, "exact phrases",
 OR, -exclusion, prefix*, and the filters vendor:, actor:, action:,
 jurisdiction:, department:, kind:, from:, to: (values may be quoted).
+The queries themselves are in db/query.py.
 """
 
 from __future__ import annotations
@@ -69,84 +70,11 @@ def parse_query(text: str | None) -> Query:
     return query
 
 
-TIMELINE_SQL = """
-SELECT a.id AS action_id, a.date, a.type, t.label AS action, a.actor, ae.slug AS actor_slug, a.evidence, a.confidence,
-  d.id AS document_id, d.title, d.url, d.source, d.kind, d.jurisdiction, d.department,
-  COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN '*' ELSE e.slug || '|' || e.name END, ';')
-            FROM action_targets x LEFT JOIN entities e ON e.id = x.target WHERE x.action_id = a.id), '') AS targets
-  {snippet}
-FROM actions a JOIN documents d ON d.id = a.document_id JOIN action_types t ON t.id = a.type
-LEFT JOIN entities ae ON ae.id = a.actor_entity_id
-{join}
-WHERE 1 = 1 {where}
-ORDER BY a.date DESC, a.id
-LIMIT :limit OFFSET :offset
-"""
-
-
-def timeline_query(query: Query, limit: int = 50, offset: int = 0, extra: dict | None = None) -> tuple[str, dict]:
-    """SQL and parameters for timeline rows matching a parsed query and extra filters."""
-    filters = dict(query.filters)
-    filters.update({k: v for k, v in (extra or {}).items() if v})
-    where, params = [], {"limit": limit, "offset": offset}
-    join, snippet = "", ", NULL AS snippet"
-    if query.fts:
-        params["q"] = query.fts
-        join = ("LEFT JOIN (SELECT rowid, snippet(actions_fts, 0, '\x02', '\x03', '…', 24) AS s "
-                "FROM actions_fts WHERE actions_fts MATCH :q) af ON af.rowid = a.rowid")
-        snippet = ", COALESCE(af.s, (SELECT snippet(documents_fts, -1, '\x02', '\x03', '…', 24) FROM documents_fts "
-        snippet += "WHERE documents_fts MATCH :q AND documents_fts.rowid = d.rowid)) AS snippet"
-        where.append("(af.rowid IS NOT NULL OR d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q))")
-    if filters.get("vendor"):
-        params["vendor"] = filters["vendor"].lower()
-        where.append("EXISTS (SELECT 1 FROM action_targets x LEFT JOIN entities e ON e.id = x.target "
-                     "WHERE x.action_id = a.id AND (e.slug = :vendor OR lower(e.name) = :vendor OR x.target = '*' AND :vendor = '*'))")
-    if filters.get("actor"):
-        params["actor"] = filters["actor"].lower()
-        where.append("(lower(a.actor) = :actor OR lower(a.actor) LIKE '%' || :actor || '%' "
-                     "OR a.actor_entity_id LIKE '%:' || :actor)")
-    if filters.get("action"):
-        params["action"] = filters["action"].lower()
-        where.append("(a.type = :action OR lower(t.label) = :action)")
-    if filters.get("jurisdiction"):
-        params["jurisdiction"] = filters["jurisdiction"].upper()
-        where.append("upper(d.jurisdiction) = :jurisdiction")
-    if filters.get("department"):  # the document's department: who answered, published or made the statement
-        params["department"] = filters["department"].lower()
-        where.append("(lower(d.department) = :department OR lower(d.department) LIKE '%' || :department || '%')")
-    if filters.get("kind"):
-        params["kind"] = filters["kind"].lower()
-        where.append("d.kind = :kind")
-    if filters.get("source"):
-        params["source"] = filters["source"]
-        where.append("d.source = :source")
-    if filters.get("from"):
-        params["from"] = filters["from"]
-        where.append("a.date >= :from")
-    if filters.get("to"):
-        params["to"] = filters["to"]
-        where.append("substr(a.date, 1, length(:to)) <= :to")
-    sql = TIMELINE_SQL.format(snippet=snippet, join=join, where="".join(f" AND {w}" for w in where))
-    return sql, params
-
-
 def timeline(conn: sqlite3.Connection, text: str | None = None, limit: int = 50, offset: int = 0,
              **filters) -> list[dict]:
     """Timeline rows, newest first; bad search syntax is impossible by construction."""
-    sql, params = timeline_query(parse_query(text), limit, offset, filters)
-    cursor = conn.execute(sql, params)
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    from . import query
 
-
-def count_sql(sql: str) -> str:
-    """The same timeline query counting rows instead of listing them."""
-    inner = sql.rsplit("ORDER BY", 1)[0]
-    return f"SELECT COUNT(*) FROM ({inner})"
-
-
-def monthly_sql(sql: str) -> str:
-    """The same timeline query as counts per month and type (for the chart)."""
-    inner = sql.rsplit("ORDER BY", 1)[0]
-    return (f"SELECT substr(date, 1, 7) AS month, type, COUNT(*) AS n FROM ({inner}) "
-            "WHERE length(date) >= 7 GROUP BY 1, 2")
+    selection = query.select(conn, parse_query(text), filters)
+    found, _ = query.positions(conn, selection, limit, offset=offset)
+    return query.details(conn, found, selection.fts)

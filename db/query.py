@@ -1,0 +1,398 @@
+"""The timeline's page queries over the listing (db/listing.py), bounded at any corpus size.
+
+``select()`` turns a search and its filters into a ``Selection``: values of listing columns (each
+filter keeps the matching rule it always had, applied to the small filter_options table), a ``pos``
+range for the dates, and the full-text expression with how many documents it matches. Then:
+
+- ``positions()``: the newest matches, or the page after or before a ``pos`` (keyset pagination):
+  a walk down ``pos`` or down the index of one filter, stopping after the page. A search is a
+  condition of that walk: membership in its set of matching documents (found once by FTS5), or,
+  when it matches a large share of them, a look-up in FTS5 per row. A search matching few
+  documents is instead evaluated from the full-text index and sorted (a bounded set).
+- ``totals()``: the count and the monthly chart. From listing_summary when the filters are one
+  dimension plus action types and dates (exact, as fast at a million documents as at ten); a search
+  matching few documents is counted exactly from the index; otherwise rows are counted live up to
+  COUNT_CAP, and past that the page says "more than COUNT_CAP" and draws no chart.
+- ``details()``: what the shown rows display, search snippets included (for those rows only).
+
+Which way each step goes is chosen from row counts the build laid out (listing_summary) and a count
+of the search's documents, with rough per-row costs measured on the bench corpus (COST). Every
+statement goes through ``_all``, so a test can collect them and check their query plans.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .listing import UNIT_FTS
+from .search import Query
+
+FTS_CAP = 3000  # documents: a search matching at most this many is evaluated from the full-text index
+COUNT_CAP = 1000  # rows counted live at most; beyond, "more than"
+# rough cost of one step in microseconds (bench corpus, 2 cores): walking a listing row, checking it
+# against a materialised set, one FTS5 look-up, materialising one matching document, a joined look-up
+COST = {"walk": 0.3, "member": 0.3, "probe": 30.0, "materialise": 0.15, "join": 2.0}
+
+# a filter's rule, applied to filter_options (menu, value, label, slug); :v is the typed value
+RULES = {
+    "vendor": ("vendor", "(slug = :v OR lower(label) = :v OR (value = '*' AND :v = '*'))", str.lower),
+    "action": ("action", "(value = :v OR lower(label) = :v)", str.lower),
+    "jurisdiction": ("jurisdiction", "upper(value) = :v", str.upper),
+    "department": ("department", "(lower(value) = :v OR lower(value) LIKE '%' || :v || '%')", str.lower),
+    "kind": ("kind", "value = :v", str.lower),
+    "source": ("source", "value = :v", str),
+}
+ACTOR_RULE = "(lower(label) = :v OR lower(label) LIKE '%' || :v || '%' OR slug LIKE '%:' || :v)"
+COLUMN = {"action": "type", "jurisdiction": "jurisdiction", "department": "department", "kind": "kind",
+          "source": "source"}
+
+ROW_SQL = """
+SELECT l.pos, a.id AS action_id, a.date, a.type, t.label AS action, a.actor, ae.slug AS actor_slug, a.evidence,
+  a.confidence, d.id AS document_id, d.title, d.url, d.source, d.kind, d.jurisdiction, d.department,
+  COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN '*' ELSE e.slug || '|' || e.name END, ';')
+            FROM action_targets x LEFT JOIN entities e ON e.id = x.target WHERE x.action_id = a.id), '') AS targets,
+  l.unit_rowid, l.doc_rowid
+FROM json_each(?) p CROSS JOIN listing l ON l.pos = p.value JOIN actions a ON a.rowid = l.unit_rowid
+JOIN documents d ON d.rowid = l.doc_rowid JOIN action_types t ON t.id = l.type
+LEFT JOIN entities ae ON ae.id = a.actor_entity_id
+"""  # the shown positions drive (CROSS JOIN): with "pos IN (...)" SQLite may scan the listing instead
+SNIPPETS = [
+    f"SELECT snippet({UNIT_FTS}, 0, char(2), char(3), '…', 24) FROM {UNIT_FTS} WHERE {UNIT_FTS} MATCH ? "
+    f"AND {UNIT_FTS}.rowid = ?",
+    "SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM documents_fts WHERE documents_fts MATCH ? "
+    "AND documents_fts.rowid = ?",
+]
+# what a search matches, as a condition on a listing row l: its document's text, or (for a search
+# with exclusions) its own text. A unit with several documents (events, issue 15) would test its
+# documents through a link table here and in _index_matches; nothing else reads documents.
+MEMBER = ("l.doc_rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
+          f"l.unit_rowid IN (SELECT rowid FROM {UNIT_FTS} WHERE {UNIT_FTS} MATCH ?)")
+PROBE = ("EXISTS (SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? AND documents_fts.rowid = l.doc_rowid)",
+         f"EXISTS (SELECT 1 FROM {UNIT_FTS} WHERE {UNIT_FTS} MATCH ? AND {UNIT_FTS}.rowid = l.unit_rowid)")
+
+
+@dataclass
+class Filter:
+    dim: str  # 'type', 'vendor' or a listing column
+    values: list
+    size: int = 0  # rows it matches within the dates (listing_summary; an upper bound for several vendors)
+    exact: bool = True  # listing_summary counts exactly what it matches
+    extra: tuple | None = None  # (sql, params) a row must also satisfy
+
+    def condition(self, driver: bool) -> tuple[str, list]:
+        marks = ",".join("?" for _ in self.values)
+        if self.dim == "vendor":
+            if driver:  # the walk goes down listing_targets
+                return f"t.target IN ({marks})", list(self.values)
+            return (f"EXISTS (SELECT 1 FROM listing_targets t2 WHERE t2.pos = l.pos AND t2.target IN ({marks}))",
+                    list(self.values))
+        sql = f"{'' if driver else '+'}l.{self.dim} IN ({marks})"
+        if self.extra:
+            return f"{sql} AND {self.extra[0]}", [*self.values, *self.extra[1]]
+        return sql, list(self.values)
+
+
+@dataclass
+class Selection:
+    fts: str = ""
+    negated: bool = False  # the expression excludes words: evidence can match where its document does not
+    lo: int = 1
+    hi: int = 0
+    documents: int = 1  # documents in the database
+    dates: list = field(default_factory=list)  # (sql on a column named date, params)
+    filters: list[Filter] = field(default_factory=list)
+    empty: bool = False
+    per_document: float = 1.0  # listed rows per document
+    matched: int = 0  # documents (or, with exclusions, texts) the search matches, counted up to member_cap()
+    mode: str = ""  # '', 'index' (few matches: from the FTS index), 'member' or 'probe' (a condition of the walk)
+
+    def member_cap(self) -> int:
+        """Above this many matching documents a look-up per row beats materialising the set."""
+        return max(FTS_CAP, int((COST["probe"] * 26 * self.documents / COST["materialise"]) ** 0.5))
+
+    def density(self) -> float:
+        return min(1.0, max(self.matched, 1) / max(self.documents, 1)) if self.fts else 1.0
+
+
+def _all(conn: sqlite3.Connection, sql: str, params=()) -> list:
+    return conn.execute(sql, params).fetchall()
+
+
+def select(conn: sqlite3.Connection, query: Query, extra: dict | None = None) -> Selection:
+    """Resolve a parsed search and extra filters (the form's fields win over the search's)."""
+    wanted = dict(query.filters)
+    wanted.update({k: v for k, v in (extra or {}).items() if v})
+    sel = Selection(fts=query.fts, negated=" NOT " in f" {query.fts}")
+    if wanted.get("from"):
+        sel.dates.append(("date >= ?", [wanted["from"]]))
+    if wanted.get("to"):
+        sel.dates.append(("substr(date, 1, length(?)) <= ?", [wanted["to"], wanted["to"]]))
+    if sel.dates:
+        where = " AND ".join(sql for sql, _ in sel.dates)
+        lo, hi = _all(conn, f"SELECT MIN(first), MAX(last) FROM listing_dates WHERE {where}",
+                      [p for _, ps in sel.dates for p in ps])[0]
+    else:
+        lo, hi = 1, _all(conn, "SELECT MAX(pos) FROM listing")[0][0]
+    if lo is None or hi is None:
+        sel.empty = True
+        return sel
+    sel.lo, sel.hi = lo, hi
+    for key, value in wanted.items():
+        if key == "actor":
+            found = _actor(conn, value)
+        elif key in RULES:
+            menu, rule, case = RULES[key]
+            values = [r[0] for r in _all(conn, f"SELECT value FROM filter_options WHERE menu = :m AND {rule}",
+                                         {"m": menu, "v": case(value)})]
+            found = Filter("vendor" if key == "vendor" else COLUMN[key], values,
+                           exact=key != "vendor" or len(values) < 2)
+        else:
+            continue
+        if not found.values:
+            sel.empty = True
+            return sel
+        found.size = _size(conn, sel, found)
+        sel.filters.append(found)
+    if sel.fts:
+        _search(conn, sel)
+    return sel
+
+
+def _search(conn: sqlite3.Connection, sel: Selection) -> None:
+    """Count the search's documents (up to the point where only the order of magnitude matters)."""
+    sel.documents = int((_all(conn, "SELECT value FROM build_info WHERE key = 'documents'") or [[1]])[0][0])
+    sel.per_document = _all(conn, "SELECT MAX(pos) FROM listing")[0][0] / max(sel.documents, 1)
+    cap = sel.member_cap() + 1
+    tables = ["documents_fts", UNIT_FTS] if sel.negated else ["documents_fts"]
+    sel.matched = max(_all(conn, f"SELECT COUNT(*) FROM (SELECT rowid FROM {t} WHERE {t} MATCH ? LIMIT ?)",
+                           [sel.fts, cap])[0][0] for t in tables)
+    sel.mode = "index" if sel.matched <= FTS_CAP else "member" if sel.matched < cap else "probe"
+
+
+def _actor(conn: sqlite3.Connection, value: str) -> Filter:
+    """Actors whose name contains the value, or whose entity's slug is the value (the rule since issue 6)."""
+    v = value.lower()
+    pairs = _all(conn, f"SELECT label, {ACTOR_RULE} FROM filter_options WHERE menu = 'actor' AND label IN "
+                       f"(SELECT label FROM filter_options WHERE menu = 'actor' AND {ACTOR_RULE})", {"v": v})
+    names = sorted({name for name, _ in pairs})
+    mixed = any(not hit for _, hit in pairs)  # a name whose rows point to two entities, one matching
+    extra = None
+    if mixed:
+        extra = ("(lower(l.actor) = ? OR lower(l.actor) LIKE '%' || ? || '%' OR l.actor_entity_id LIKE '%:' || ?)",
+                 [v, v, v])
+    return Filter("actor", names, exact=not mixed, extra=extra)
+
+
+def _summary_where(sel: Selection, dim: str, values: list, types: list | None = None) -> tuple[str, list]:
+    """WHERE clause on listing_summary (or, without dates, listing_months) for one filter dimension."""
+    if dim == "type":
+        where, params = ["dim = 'all'", "value = ''", f"type IN ({','.join('?' for _ in values)})"], list(values)
+    else:
+        where, params = ["dim = ?", f"value IN ({','.join('?' for _ in values)})"], [dim, *values]
+    if types:
+        where.append(f"type IN ({','.join('?' for _ in types)})")
+        params += types
+    for sql, ps in sel.dates:
+        where.append(sql)
+        params += ps
+    if sel.dates:
+        where.append("date != ''")
+    return " AND ".join(where), params
+
+
+def _summary_table(sel: Selection) -> tuple[str, str]:
+    """Per date when dates filter (exact at their edges), else per month (a thirtieth of the rows)."""
+    if sel.dates:
+        return "listing_summary", "CASE WHEN length(date) >= 7 THEN substr(date, 1, 7) END"
+    return "listing_months", "NULLIF(month, '')"
+
+
+def _size(conn: sqlite3.Connection, sel: Selection, f: Filter) -> int:
+    where, params = _summary_where(sel, f.dim, f.values)
+    return _all(conn, f"SELECT COALESCE(SUM(n), 0) FROM {_summary_table(sel)[0]} WHERE {where}", params)[0][0]
+
+
+def _expected(sel: Selection, search: bool = True) -> float:
+    """Rows expected to match everything, taking the filters and the search as independent."""
+    span = max(1, sel.hi - sel.lo + 1)
+    expected = float(span)
+    for f in sel.filters:
+        expected *= min(1.0, f.size / span)
+    return max(expected * (sel.density() if search else 1.0), 1.0)
+
+
+def _driver(sel: Selection, want: int) -> Filter | None:
+    """The filter whose index reaches ``want`` matches soonest (None: walk down pos)."""
+    span = max(1, sel.hi - sel.lo + 1)
+    expected = _expected(sel, search=sel.mode in ("member", "probe"))
+    best, cost = None, min(span, want * span / expected)
+    for f in sel.filters:
+        visits = min(f.size, want * f.size / expected) if len(f.values) == 1 else f.size
+        if visits < cost:
+            best, cost = f, visits
+    return best
+
+
+def _index_matches(sel: Selection) -> tuple[str, list]:
+    """WITH m(pos): the listing rows whose document (or, with exclusions, own text) matches."""
+    sql = ("WITH m(pos) AS (SELECT u.pos FROM documents_fts CROSS JOIN listing u INDEXED BY listing_doc_rowid "
+           "ON u.doc_rowid = documents_fts.rowid WHERE documents_fts MATCH ?")
+    params = [sel.fts]
+    if sel.negated:
+        sql += (f" UNION SELECT u.pos FROM {UNIT_FTS} CROSS JOIN listing u INDEXED BY listing_unit_rowid "
+                f"ON u.unit_rowid = {UNIT_FTS}.rowid WHERE {UNIT_FTS} MATCH ?")
+        params.append(sel.fts)
+    return sql + ") ", params
+
+
+def walk(sel: Selection, columns: str, limit: int, after: int | None = None, before: int | None = None) -> tuple:
+    """SQL and parameters listing matching rows in pos order (descending with ``before``), at most ``limit``."""
+    lo, hi = sel.lo, sel.hi
+    if after is not None:
+        lo = max(lo, after + 1)
+    if before is not None:
+        hi = min(hi, before - 1)
+    driver, prefix, params = None, "", []
+    if sel.mode == "index":
+        prefix, params = _index_matches(sel)
+        source = "m CROSS JOIN listing l ON l.pos = m.pos"
+    else:
+        driver = _driver(sel, limit if limit > 0 else sel.hi)
+        if driver is None:
+            source = "listing l NOT INDEXED"
+        elif driver.dim == "vendor":
+            source = "listing_targets t CROSS JOIN listing l ON l.pos = t.pos"
+        else:
+            source = f"listing l INDEXED BY listing_{driver.dim}"
+    key = "t.pos" if driver is not None and driver.dim == "vendor" else "l.pos"
+    where = [f"{key} BETWEEN ? AND ?"]
+    params += [lo, hi]
+    for f in sel.filters:
+        sql, ps = f.condition(f is driver)
+        where.append(sql)
+        params += ps
+    if sel.mode in ("member", "probe"):
+        documents, own = MEMBER if sel.mode == "member" else PROBE
+        where.append(f"({documents} OR {own})" if sel.negated else documents)
+        params += [sel.fts, sel.fts] if sel.negated else [sel.fts]
+    order = "DESC" if before is not None else ""
+    sql = f"{prefix}SELECT {columns} FROM {source} WHERE {' AND '.join(where)} ORDER BY {key} {order} LIMIT ?"
+    return sql, [*params, limit]
+
+
+def _stream(sel: Selection, limit: int) -> tuple[str, list]:
+    """Matching rows in no particular order, from the full-text index: the cheap way to count a few."""
+    parts, params = [], []
+    tables = [("documents_fts", "doc_rowid"), (UNIT_FTS, "unit_rowid")]
+    for table, column in tables[:2 if sel.negated else 1]:
+        where, ps = ["l.pos BETWEEN ? AND ?"], [sel.lo, sel.hi]
+        for f in sel.filters:
+            sql, fps = f.condition(False)
+            where.append(sql)
+            ps += fps
+        parts.append(f"SELECT * FROM (SELECT l.pos, l.date, l.type FROM {table} CROSS JOIN listing l INDEXED BY "
+                     f"listing_{column} ON l.{column} = {table}.rowid WHERE {table} MATCH ? AND {' AND '.join(where)} "
+                     "LIMIT ?)")
+        params += [sel.fts, *ps, limit]
+    return f"SELECT date, type FROM ({' UNION '.join(parts)}) LIMIT ?", [*params, limit]
+
+
+def positions(conn: sqlite3.Connection, sel: Selection, limit: int, after: int | None = None,
+              before: int | None = None, offset: int = 0) -> tuple[list[int], bool]:
+    """Positions of one page, newest first, and whether more rows lie beyond it (older, or newer with before)."""
+    if sel.empty:
+        return [], False
+    sql, params = walk(sel, "l.pos", limit + 1 + offset, after, before)
+    found = [r[0] for r in _all(conn, sql, params)][offset:]
+    more = len(found) > limit
+    found = found[:limit]
+    return (sorted(found) if before is not None else found), more
+
+
+def _summarised(sel: Selection) -> bool:
+    others = [f for f in sel.filters if f.dim != "type"]
+    return not sel.fts and all(f.exact for f in sel.filters) and len(others) <= 1
+
+
+def totals(conn: sqlite3.Connection, sel: Selection) -> dict:
+    """{'total': n or None, 'more_than': COUNT_CAP when the live count stopped, 'months': [...] or None}."""
+    if sel.empty:
+        return {"total": 0, "more_than": None, "months": []}
+    counts: Counter = Counter()
+    if _summarised(sel):
+        f = next((f for f in sel.filters if f.dim != "type"), None)
+        types = [v for t in sel.filters if t.dim == "type" for v in t.values]
+        where, params = _summary_where(sel, f.dim if f else "all", f.values if f else [""], types or None)
+        table, month_of = _summary_table(sel)
+        undated = 0
+        for month, kind, n in _all(conn, f"SELECT {month_of}, type, SUM(n) FROM {table} WHERE {where} GROUP BY 1, 2",
+                                   params):
+            if month:
+                counts[(month, kind)] += n
+            else:
+                undated += n
+        return {"total": sum(counts.values()) + undated, "more_than": None, "months": monthly(counts)}
+    if sel.mode == "index":
+        rows = _all(conn, *walk(sel, "l.date, l.type", -1))
+    else:
+        rows = _all(conn, *_count_query(sel))
+        if len(rows) > COUNT_CAP:
+            return {"total": None, "more_than": COUNT_CAP, "months": None}
+    for date, kind in rows:
+        if date and len(date) >= 7:
+            counts[(date[:7], kind)] += 1
+    return {"total": len(rows), "more_than": None, "months": monthly(counts)}
+
+
+def _count_query(sel: Selection) -> tuple[str, list]:
+    """Up to COUNT_CAP + 1 matching rows, by whichever way is expected to get there sooner."""
+    want = COUNT_CAP + 1
+    if not sel.fts:
+        return walk(sel, "l.date, l.type", want)
+    span = max(1, sel.hi - sel.lo + 1)
+    selectivity = _expected(sel, search=False) / span
+    from_index = min(sel.matched * sel.per_document, want / selectivity) * COST["join"]
+    step = COST["member"] if sel.mode == "member" else COST["probe"]
+    by_walk = min(_expected(sel, search=False), want / sel.density()) * step
+    if sel.mode == "member":
+        by_walk += sel.matched * COST["materialise"]
+    return _stream(sel, want) if from_index <= by_walk else walk(sel, "l.date, l.type", want)
+
+
+def monthly(counts: Counter) -> list[dict]:
+    """{(month, type): n} -> [{month, counts: {type: n}}] for every month in the range, for the chart."""
+    months: dict[str, dict] = defaultdict(dict)
+    for (month, kind), n in counts.items():
+        months[month][kind] = n
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last and len(out) < 600:  # every month, empty ones too: a true time axis
+        key = f"{year:04d}-{month:02d}"
+        out.append({"month": key, "counts": dict(months.get(key, {}))})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def details(conn: sqlite3.Connection, found: list[int], fts: str = "") -> list[dict]:
+    """The shown rows, in the order given, with a highlighted snippet for a search."""
+    if not found:
+        return []
+    cursor = conn.execute(ROW_SQL, [json.dumps(found)])
+    names = [c[0] for c in cursor.description]
+    rows = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    out = [rows[p] for p in found if p in rows]
+    for row in out:
+        row["snippet"] = None
+        if fts:
+            for sql, rowid in zip(SNIPPETS, (row["unit_rowid"], row["doc_rowid"])):
+                hit = _all(conn, sql, [fts, rowid])
+                if hit and hit[0][0]:
+                    row["snippet"] = hit[0][0]
+                    break
+    return out
