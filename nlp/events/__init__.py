@@ -60,8 +60,9 @@ def per_document_types(vocab: dict) -> set[str]:
     return {name for name, spec in (vocab.get("actions") or {}).items() if (spec or {}).get("per_document")}
 
 
-def resolve(documents: Iterable[dict], records: Iterable[dict], topic=None, hierarchy: Hierarchy | None = None,
-            per_document: set[str] | None = None, previous: dict[tuple[str, str], str] | None = None,
+def resolve(documents: Iterable[dict], records: Iterable[dict], topic=None,
+            hierarchy: Hierarchy | None = None, per_document: set[str] | None = None,
+            previous: dict[tuple[str, str], str] | None = None,
             reserved: set[str] | frozenset = frozenset()) -> Resolution:
     """Events from documents and their extraction records.
 

@@ -12,14 +12,17 @@ best cluster it is compatible with, or starts its own. Compatible means:
   wording matches an earlier cluster's ("far": similarity >= FAR, or >= CUE when
   the sentence points back, "as set out in the statement of ...");
 - actors in one hierarchy (a minister and their department; a department and its
-  government). A mention without a known actor ("departments", none at all)
-  joins only the single cluster it fits. A known actor outside the hierarchy
-  joins only as a near report whose wording matches closely (>= CONFLICT), and
-  the event lists the disagreement;
+  government); people are compared with people and bodies with bodies, since a
+  minister may speak for the body. A mention without a known actor joins only
+  the single cluster it fits. A known actor outside the hierarchy joins only as
+  a near report whose wording matches closely (>= CONFLICT), and the event lists
+  the disagreement;
 - a record joins another document's record only when it is the same text
   (a statement made in both Houses: >= TWIN); two orders are two acts;
 - a type marked ``per_document`` in the vocabulary joins its own document only;
-- a mention with neither actor nor date joins nothing: a mention-level event.
+- a mention with neither actor nor date joins nothing: a mention-level event;
+- in its own document, a mention joins the act of that type whose date it meets,
+  or, undated, the one by its own actor unless it says the act came "earlier".
 
 Similarity is the IDF-weighted overlap of content words between the mention's
 sentence and the closest sentence already in the cluster.
@@ -34,7 +37,7 @@ from functools import lru_cache
 from .hierarchy import Hierarchy
 from .mentions import Mention
 
-FAR, CUE, WEAK, CONFLICT, TWIN = 0.5, 0.3, 0.6, 0.6, 0.8
+FAR, CUE, WEAK, CONFLICT, TWIN = 0.5, 0.3, 0.6, 0.8, 0.8
 BUCKET_DAYS = 16
 _BASIS_RANK = {"record": 0, "stated": 1, "reported": 2, "undated": 3}
 _UNIQUE = {3, 4, 5}  # ranks accepted only when the cluster is the mention's only candidate
@@ -47,6 +50,7 @@ class Cluster:
     mentions: list[Mention] = field(default_factory=list)
     actors: set[str] = field(default_factory=set)
     jurisdiction: str | None = None
+    jurisdiction_from: str = "none"
     lo: int | None = None
     hi: int | None = None
     documents: set[str] = field(default_factory=set)
@@ -63,9 +67,11 @@ def _root(jurisdiction: str) -> str:
 
 class Clusterer:
     def __init__(self, hierarchy: Hierarchy, idf: dict[str, float], per_document: set[str] = frozenset(),
-                 common: set[str] = frozenset()):
+                 frequency: dict[str, int] | None = None, common_limit: int = 50):
         self.hierarchy, self.idf, self.per_document = hierarchy, idf, set(per_document)
-        self.common = common  # words too frequent to find candidates by
+        self.frequency = frequency or {}  # in how many sentences each word is
+        # words in over 5% of the sentences find too much to be a clue
+        self.common = {w for w, n in self.frequency.items() if n > common_limit}
         self.clusters: list[Cluster] = []
         self._near: dict[tuple, list[Cluster]] = {}
         self._words: dict[tuple, list[Cluster]] = {}
@@ -85,13 +91,13 @@ class Clusterer:
             best = self._choose(m)
             if best is None:
                 best = Cluster(len(self.clusters), m.type)
-                best.open = m.placed or m.actor_kind != "none"
+                best.open = m.actor_kind != "none" or m.basis != "undated"
                 self.clusters.append(best)
             self._add(best, m)
         return self.clusters
 
     def _choose(self, m: Mention) -> Cluster | None:
-        if not m.placed and m.actor_kind == "none":
+        if m.actor_kind == "none" and m.basis == "undated":  # nothing to place it by: a mention-level event
             return None
         judged = []
         for c in self._candidates(m):
@@ -123,8 +129,9 @@ class Clusterer:
                 seen[c.number] = c
         if m.basis in ("reported", "undated"):  # earlier acts said in the same words: via the word index
             shared: dict[int, float] = {}
-            clues = sorted(m.words - self.common, key=lambda w: (-self.idf.get(w, 0.0), w))[:8]
-            for word in clues:  # its rarest words, looked up among the latest clusters that use them
+            shared_words = [w for w in m.words - self.common if self.frequency.get(w, 0) > 1]
+            clues = sorted(shared_words, key=lambda w: (-self.idf.get(w, 0.0), w))[:8]
+            for word in clues:  # its rarest words other sentences use, among the latest clusters using them
                 weight = self.idf.get(word, 0.0)
                 for c in self._words.get((m.type, word), [])[-100:]:
                     shared[c.number] = shared.get(c.number, 0.0) + weight
@@ -150,8 +157,10 @@ class Clusterer:
         same_document = m.document_id in c.documents
         if m.type in self.per_document and not same_document:
             return None
+        if m.lo is None and c.lo is not None and m.before is not None and c.lo > m.before:
+            return None  # an act after the document that reports it
         if m.lo is None or c.lo is None:
-            when, distance = "undated", 0
+            when, distance = "undated", 0 if c.lo is None or m.before is None else max(0, m.before - c.hi)
         elif m.lo <= c.hi and c.lo <= m.hi:
             when, distance = "near", abs((m.lo + m.hi) - (c.lo + c.hi)) // 2
         elif m.far_lo is not None and m.far_lo <= c.hi and c.lo <= m.hi:
@@ -166,7 +175,8 @@ class Clusterer:
             similarity = self._similarity(m, c)
             if similarity < TWIN:
                 return None
-        if same_document and relation != "conflict" and when != "far":
+        if same_document and relation != "conflict" and (when == "near" or when == "undated" and not m.earlier
+                                                         and (m.actor is None or m.actor in c.actors)):
             return 0, similarity, distance
         if relation == "strong" and when == "near":
             return 1, similarity, distance
@@ -184,14 +194,21 @@ class Clusterer:
         return (5, similarity, distance) if similarity >= CONFLICT else None
 
     def _relation(self, m: Mention, c: Cluster) -> str:
-        if m.actor is None or not c.actors:
+        """strong (one line of the hierarchy, or the same named actor), weak (an actor unknown on one side;
+        a person, who may speak for any body), or conflict."""
+        if m.actor is None:
             return "weak"
-        if all(self._comparable(m.actor, other) for other in c.actors):
-            return "strong"
-        return "conflict"
+        person = m.actor.startswith("person:")  # people are compared with people, bodies with bodies:
+        others = [a for a in c.actors if a.startswith("person:") == person]  # a minister may act for the body
+        if not others:
+            return "weak"
+        return "strong" if all(self._comparable(m.actor, other) for other in others) else "conflict"
 
     def _comparable(self, a: str, b: str) -> bool:
-        if ":" in a or ":" in b:  # people without a known post, vendors: only themselves
+        if a.startswith("person:") and b.startswith("person:"):  # "Stefanik" is "Elise Stefanik"
+            first, second = a[7:].split(), b[7:].split()
+            return first == second or (min(len(first), len(second)) == 1 and first[-1] == second[-1])
+        if ":" in a or ":" in b:  # named bodies outside the vocabulary, vendors: only themselves
             return a == b
         return self.hierarchy.comparable(a, b)
 
@@ -223,8 +240,8 @@ class Clusterer:
             if m.actor_kind == "organisation" and not any(":" not in a for a in c.actors):
                 self._actors.setdefault((m.type, self.hierarchy.chain(m.actor)[-1]), []).append(c)
             c.actors.add(m.actor)
-        if not c.jurisdiction and m.jurisdiction and (m.jurisdiction_from == "actor" or not c.actors):
-            c.jurisdiction = m.jurisdiction
+        if m.jurisdiction and (not c.jurisdiction or c.jurisdiction_from != "actor" == m.jurisdiction_from):
+            c.jurisdiction, c.jurisdiction_from = m.jurisdiction, m.jurisdiction_from
         self._by_document.setdefault((m.document_id, m.type), []).append(c)
         if m.lo is not None and c.lo is None:
             c.lo, c.hi = m.lo, m.hi
@@ -248,6 +265,5 @@ class Clusterer:
 def cluster(mentions: list[Mention], hierarchy: Hierarchy, idf: dict[str, float],
             per_document: set[str] = frozenset()) -> list[Cluster]:
     frequency = Counter(w for m in mentions for w in m.words)
-    limit = max(50, len(mentions) // 20)  # words in over 5% of the sentences find too much to be a clue
-    common = {w for w, n in frequency.items() if n > limit}
-    return Clusterer(hierarchy, idf, per_document, common).run(mentions)
+    clusterer = Clusterer(hierarchy, idf, per_document, frequency, common_limit=max(50, len(mentions) // 20))
+    return clusterer.run(mentions)

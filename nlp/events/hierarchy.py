@@ -55,6 +55,7 @@ class Hierarchy:
         self._offices = {_key(title): oid for title, oid in (offices or {}).items() if oid in self.orgs}
         self.vendors = {_key(v["name"]): (v["name"], v.get("country")) for v in (vendors or {}).values()}
         self._posts: dict[str, list[tuple[str, str]]] = {}
+        self._governments: dict[str, str] | None = None
         self._chains: dict[str, tuple[str, ...]] = {}
         for oid in self.orgs:
             self._chains[oid] = self._walk(oid)
@@ -98,6 +99,17 @@ class Hierarchy:
     def jurisdiction(self, oid: str | None) -> str | None:
         org = self.orgs.get(oid or "")
         return org.jurisdiction if org else None
+
+    def government(self, jurisdiction: str | None) -> str | None:
+        """The government of a jurisdiction: its root organisation of kind government, if there is one."""
+        if not jurisdiction:
+            return None
+        if self._governments is None:
+            self._governments = {}
+            for oid, org in sorted(self.orgs.items()):
+                if org.kind == "government" and not org.parent and org.jurisdiction:
+                    self._governments.setdefault(str(org.jurisdiction).upper(), oid)
+        return self._governments.get(jurisdiction.upper())
 
     def vendor(self, name: str | None) -> tuple[str, str | None] | None:
         """(canonical name, country) when the name is a vendor (the actor of a denial)."""
@@ -153,7 +165,7 @@ def from_vocabulary(vocab: dict, organisation_patterns: Iterable[dict] = ()) -> 
 
 
 def load(topic=None) -> Hierarchy:
-    """The hierarchy of a topic (a ``nlp.topic.Topic``, or a topic name or directory; default: the chosen one)."""
+    """The hierarchy of a topic (a ``nlp.topic.Topic``, a topic name or directory; default: the chosen)."""
     from ..topic import Topic
 
     if not isinstance(topic, Topic):

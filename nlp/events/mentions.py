@@ -26,15 +26,15 @@ from . import dates
 from .hierarchy import Hierarchy
 
 # How a document stands to the acts it mentions, by kind. Anything else is a report.
-ACT_KINDS = {"written_statement", "federal_register", "govuk", "press_release", "statement", "order",
-             "regulation", "notice", "law", "official"}
+ACT_KINDS = {"written_statement", "federal_register", "govuk", "gov_other", "press_release", "statement",
+             "order", "regulation", "notice", "law", "official", "company"}
 ANSWER_KINDS = {"written_question", "hansard", "answer", "debate"}
 OFFICIAL_SOURCE_KINDS = {"government", "regulator", "parliament", "legislature", "official"}
 # Days between an act and its publication in a record of this kind (a Federal Register rule is
 # published weeks after the order is adopted), and between an act and a news report of the day.
 PUBLICATION_LAG = {"federal_register": 120}
 NEWS_LAG = 7
-TOLERANCE = 1  # a day either side: time zones and "yesterday"
+TOLERANCE = 1  # a day either side of a day's date: time zones and "yesterday"
 
 # A sentence that points back at an earlier act (the language of answers and statements).
 CUE = re.compile(
@@ -45,6 +45,28 @@ CUE = re.compile(
     r"on \d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)|"
     r"in (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4})",
     re.I)
+# An actor named only as part of a government ("Government departments", "British officials", "the
+# authorities") is that government (ANNOTATION.md 5.2: "departments were instructed" -> the Government).
+GENERIC_GOVERNMENT = re.compile(
+    r"^(?:the\s+)?(?:[a-z]+\s+)?(?:senior\s+)?(?:government\s+|federal\s+|central\s+|national\s+)?"
+    r"(?:government|govt|administration|departments?|ministr(?:y|ies)|ministers?|officials?|authorities|"
+    r"agenc(?:y|ies))$", re.I)
+# Groups named by what their members are: one label however the texts word it.
+GROUP_HEADS = {"mps": "legislators", "lawmakers": "legislators", "legislators": "legislators",
+               "parliamentarians": "legislators", "congressmen": "legislators", "senators": "senators",
+               "councillors": "councillors", "campaigners": "campaigners"}
+# Titles before a name, and "the office of", are no part of who acted.
+TITLES = re.compile(r"^(?:(?:the\s+)?office\s+of\s+)?(?:the\s+)?(?:(?:us|u\.s\.|uk|state)\s+)?"
+                    r"(?:senator|sen\.|representative|rep\.|congressman|congresswoman|councillor|cllr\.?|"
+                    r"minister|mr\.?|mrs\.?|ms\.?|dr\.?|professor|prof\.?|sir|dame|lord|baroness)\s+", re.I)
+ORG_WORDS = {"council", "police", "department", "government", "committee", "commission", "office", "agency",
+             "ministry", "party", "association", "union", "group", "company", "inc", "ltd", "plc", "county",
+             "city", "state", "states", "board", "authority", "service", "services", "force", "forces",
+             "bank",
+             "university", "school", "court", "parliament", "assembly", "legislature", "house", "senate"}
+# An undated sentence that says its act came before ("earlier steps", "had already") is not the
+# document's own act of that type, nor news of the day.
+EARLIER = re.compile(r"\b(?:earlier|previous(?:ly)?|prior|already|in the past|before that)\b", re.I)
 _WORD = re.compile(r"[a-z][a-z'’-]+|\d{3,}")
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -69,6 +91,8 @@ def words(text: str) -> frozenset[str]:
     out = set()
     for word in _WORD.findall((text or "").lower().replace("’", "'")):
         word = word.strip("'-")
+        if word.endswith("'s"):  # China's -> china
+            word = word[:-2]
         if len(word) < 3 or word in STOPWORDS:
             continue
         for suffix in ("ing", "ed", "es", "s"):
@@ -98,6 +122,7 @@ class Mention:
     lo: int | None             # the act's date lies in [lo, hi] (day numbers) when near this text
     hi: int | None
     far_lo: int | None         # ... or as far back as far_lo for a restatement
+    before: int | None         # ... and never after the document that reports it
     targets: frozenset[str]    # vendors named in the sentence, "*" for a class
     context: frozenset[str]    # vendors the document is about
     doc_date: str | None
@@ -105,6 +130,7 @@ class Mention:
     source: str                # the publisher, for counting independent sources
     words: frozenset[str] = field(repr=False)
     cue: bool = False
+    earlier: bool = False      # the sentence says the act came before ("earlier", "already")
 
     @property
     def placed(self) -> bool:
@@ -137,8 +163,14 @@ def source_key(doc: dict, issuer: str | None, hierarchy: Hierarchy) -> str:
     return (doc.get("department") or doc.get("publisher") or doc.get("source") or doc.get("id") or "").lower()
 
 
-def _actor(named: str | None, date: str | None, people: set[str], hierarchy: Hierarchy):
-    """(actor, kind, person) for an actor as the extractor named it."""
+def _actor(named: str | None, date: str | None, people: set[str], hierarchy: Hierarchy,
+           jurisdiction: str | None, issuer: str | None):
+    """(actor, kind, person) for an actor as the extractor named it.
+
+    Organisations in the vocabulary and ministers with a known post are placed in the hierarchy; a
+    part of government named generically is the document's government (or the answering department
+    for "the Department"), or unknown without a jurisdiction; any other name (a council, a company,
+    "MPs", a person) is an actor of its own, the same only as itself."""
     if not named or not named.strip():
         return None, "none", None
     org = hierarchy.organisation(named)
@@ -150,9 +182,20 @@ def _actor(named: str | None, date: str | None, people: set[str], hierarchy: Hie
     post = hierarchy.person(named, date)
     if post:
         return post, "organisation", named
-    if named in people:
-        return f"person:{named.lower()}", "person", named
-    return None, "group", None
+    label = " ".join(named.lower().replace("’", "'").split())
+    if GENERIC_GOVERNMENT.match(label):
+        if issuer and label.split()[-1] in ("department", "ministry"):
+            return issuer, "organisation", None
+        government = hierarchy.government(jurisdiction)
+        return (government, "organisation", None) if government else (None, "group", None)
+    label = TITLES.sub("", label)
+    label = label[4:] if label.startswith("the ") else label
+    tokens = label.split()
+    if named in people or TITLES.sub("", named) in people or (
+            1 < len(tokens) <= 3 and not ORG_WORDS & set(tokens) and named[:1].isupper()
+            and all(t[:1].isupper() for t in TITLES.sub("", named).split())):
+        return f"person:{label}", "person", named
+    return f"named:{GROUP_HEADS.get(tokens[-1], label) if tokens else label}", "named", None
 
 
 def build(documents: dict[str, dict], records: Iterable[dict], hierarchy: Hierarchy) -> list[Mention]:
@@ -175,46 +218,54 @@ def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy) -> list[Me
     found = (hierarchy.vendor(name) for name in record.get("vendors") or [])
     context = frozenset(v[0] for v in found if v and v[1] == "CN")
     source = source_key(doc, issuer, hierarchy)
+    published = dates.interval(doc_day)
+    before = published[1] + TOLERANCE if published else None
     out = []
     for action in record.get("actions") or []:
         if not isinstance(action, dict) or not action.get("type"):
             continue
         named = action.get("actor")
-        actor, actor_kind, person = _actor(named, action.get("date") or doc_day, people, hierarchy)
+        actor, actor_kind, person = _actor(named, action.get("date") or doc_day, people, hierarchy,
+                                           doc.get("jurisdiction"), issuer)
         basis, lo, hi, far_lo = _placed_in_time(action.get("date"), doc_day, doc.get("kind") or "", cls,
-                                                actor, issuer, hierarchy)
-        if actor_kind == "vendor":
-            jurisdiction = (hierarchy.vendor(actor[7:]) or (None, None))[1]
-        else:
-            jurisdiction = hierarchy.jurisdiction(actor)
+                                                actor, actor_kind, issuer, hierarchy)
+        # a vendor answers in the market the story is about; other actors belong where they govern
+        jurisdiction = None if actor_kind == "vendor" else hierarchy.jurisdiction(actor)
         jurisdiction_from = "actor" if jurisdiction else "none"
         if not jurisdiction and doc.get("jurisdiction"):
             jurisdiction, jurisdiction_from = doc["jurisdiction"], "document"
+        if not jurisdiction and actor_kind == "vendor":
+            jurisdiction, jurisdiction_from = (hierarchy.vendor(actor[7:]) or (None, None))[1], "actor"
         targets = frozenset("*" if v == "*" else (hierarchy.vendor(v) or (v,))[0]
                             for v in (action.get("vendors") or ["*"]))
         evidence = action.get("evidence") or ""
+        earlier = bool(EARLIER.search(evidence))
+        bound = before - TOLERANCE - NEWS_LAG - 1 if earlier and basis == "undated" and before else before
         out.append(Mention(
             id=action_id(doc_id, action["type"], action.get("start"), action.get("end")), document_id=doc_id,
             type=action["type"], evidence=evidence, start=action.get("start") or 0,
             end=action.get("end") or 0,
             actor_named=named, actor=actor, actor_kind=actor_kind, person=person, jurisdiction=jurisdiction,
             jurisdiction_from=jurisdiction_from, date=action.get("date"), basis=basis,
-            lo=lo, hi=hi, far_lo=far_lo,
+            lo=lo, hi=hi, far_lo=far_lo, before=bound,
             targets=targets, context=context - targets, doc_date=doc_day, kind=cls, source=source,
-            words=words(evidence), cue=bool(CUE.search(evidence))))
+            words=words(evidence), cue=bool(CUE.search(evidence)), earlier=earlier))
     return out
 
 
-def _placed_in_time(value, doc_day, kind, cls, actor, issuer, hierarchy):
+def _placed_in_time(value, doc_day, kind, cls, actor, actor_kind, issuer, hierarchy):
     """(basis, lo, hi, far_lo) for an action's date in its document."""
     span = dates.interval(value)
     if span is None:
         return "undated", None, None, dates.EARLIEST
     lo, hi, precision = span
+    slack = TOLERANCE if precision == "day" else 0  # "in 2017" and "since 2018" do not touch
     if doc_day is None or value[:10] != doc_day:
-        return "stated", lo - TOLERANCE, hi + TOLERANCE, lo - TOLERANCE
-    if cls == "act":  # the statement, order or notice is the act, unless it names another body's act
-        own = actor is None or issuer is None or hierarchy.comparable(actor, issuer)
+        return "stated", lo - slack, hi + slack, lo - slack
+    if kind == "company":  # a company's own statement records its own acts only (a denial)
+        own = actor_kind == "vendor"
+    elif cls == "act":  # the statement, order or notice is the act, unless it names another body's act
+        own = actor is None or issuer is None or (":" not in actor and hierarchy.comparable(actor, issuer))
     else:  # an answer records the answering body's own acts (its ministers', agencies'), not the Government's
         own = cls == "answer" and actor is not None and issuer is not None
         own = own and issuer in hierarchy.chain(actor)

@@ -344,3 +344,81 @@ def test_the_vocabularys_hierarchy_reaches_each_government():
     assert h.chain(h.organisation("Bureau of Industry and Security"))[-1] == "us_government"
     assert h.comparable(h.organisation("Cabinet Office"), h.organisation("UK Government"))
     assert not h.comparable(h.organisation("Cabinet Office"), h.organisation("Home Office"))
+
+
+def test_named_bodies_outside_the_vocabulary_are_each_their_own_actor():
+    """Two councils removing cameras on the same day are two acts, not one 'unknown actor' event."""
+    d1 = doc("news:20", "news", "2023-02-21", jurisdiction="GB")
+    d2 = doc("news:21", "news", "2023-02-21", jurisdiction="GB")
+    events = events_of([d1, d2], [
+        rec(d1["id"], action("remove", "Sevenoaks District Council", "2023-02-21",
+                             "Sevenoaks council will take Hikvision cameras out", vendors=("Hikvision",))),
+        rec(d2["id"], action("remove", "Tunbridge Wells Borough Council", "2023-02-21",
+                             "Tunbridge Wells council will take Hikvision cameras out",
+                             vendors=("Hikvision",))),
+    ])
+    assert len(events) == 2
+
+
+def test_a_part_of_government_named_generically_is_that_government():
+    """'British officials' in a GB story act for the UK Government (guide 5.2): they join its act."""
+    wms, wms_rec = statement()
+    news = doc("news:22", "news", "2022-11-24", jurisdiction="GB")
+    events = events_of([wms, news], [wms_rec, rec(news["id"], action(
+        "ban_installation", "British officials", "2022-11-24", "British officials barred Chinese cameras"))])
+    assert len(events) == 1 and events[0]["disagreements"] == []
+
+
+def test_a_vendor_denial_belongs_to_the_market_of_its_story():
+    """Hikvision rebutting Australia's decision and, a week later, Wales's are two denials."""
+    au = doc("news:23", "news", "2023-02-09", jurisdiction="AU")
+    gb = doc("news:24", "news", "2023-02-16", jurisdiction="GB")
+    words = "Hikvision said it was false to present its cameras as a threat to national security."
+    events = events_of([au, gb], [rec(au["id"], action("denial", "Hikvision", "2023-02-09", words)),
+                                  rec(gb["id"], action("denial", "Hikvision", "2023-02-16", words))])
+    assert sorted(e["jurisdiction"] for e in events) == ["AU", "GB"]
+
+
+def test_an_undated_report_never_joins_an_act_after_its_document():
+    """'The government had already issued a notification' in 2024 is not the rules of 2025."""
+    later = doc("news:25", "news", "2025-04-09", jurisdiction="IN")
+    earlier = doc("news:26", "news", "2024-09-29", jurisdiction="IN")
+    events = events_of([later, earlier], [
+        rec(later["id"], action("legislation", "Government of India", "2025-04-09",
+                                "India's new rules on CCTV security testing apply from today")),
+        rec(earlier["id"], action("legislation", "Government of India", None,
+                                  "The government had already issued a notification on CCTV testing")),
+    ])
+    assert len(events) == 2
+
+
+def test_an_earlier_act_in_the_same_document_is_not_the_documents_act():
+    """'Earlier steps' in a report of the FCC's 2022 order are another act, in the same document."""
+    news = doc("news:27", "news", "2022-11-25", jurisdiction="US")
+    events = events_of([news], [rec(
+        news["id"], action("ban_procurement", FCC, "2022-11-25", "The FCC banned new equipment."),
+        action("ban_procurement", FCC, None, "The FCC listed earlier steps, including barring public funds.",
+               start=200))])
+    assert len(events) == 2
+
+
+def test_years_and_months_do_not_touch_at_their_edges():
+    """A ban 'in 2017' and one 'since 2018' by the same department are two acts."""
+    d1 = doc("news:28", "news", "2023-02-22", jurisdiction="US")
+    d2 = doc("news:29", "news", "2024-12-10", jurisdiction="US")
+    events = events_of([d1, d2], [
+        rec(d1["id"], action("ban_procurement", "US Department of Defense", "2017",
+                             "DoD banned DJI drones in 2017")),
+        rec(d2["id"], action("ban_procurement", "US Department of Defense", "2018",
+                             "DoD has barred DJI drones since 2018"))])
+    assert len(events) == 2
+
+
+def test_a_surname_is_the_person_it_names():
+    """'Stefanik' introducing a bill is 'Elise Stefanik' introducing it (same day, same bill)."""
+    d1 = doc("gov:1", "gov_other", "2023-04-25", jurisdiction="US", people=[{"name": "Elise Stefanik"}])
+    d2 = doc("news:30", "news", "2023-04-26", jurisdiction="US", people=[{"name": "Stefanik"}])
+    events = events_of([d1, d2], [
+        rec(d1["id"], action("legislation", "Elise Stefanik", "2023-04-25", "Stefanik introduced the bill")),
+        rec(d2["id"], action("legislation", "Stefanik", "2023-04-26", "Stefanik introduced a drones bill"))])
+    assert len(events) == 1
