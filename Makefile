@@ -21,7 +21,7 @@ NLP_IN    := $(shell find nlp $(TOPIC_DIR)/vocab.yml $(TOPIC_DIR)/patterns -type
 DB_IN     := $(shell find db -type f -name '*.py' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo build crawl extract db serve test test-fast browser-deps eval bench bench-quick load clean new-spider
+.PHONY: help install demo build crawl extract db serve test test-fast browser-deps eval bench bench-quick bench-docs load clean new-spider
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -75,11 +75,14 @@ eval: $(STAMP) ## Extractor precision/recall/F1 on the train, dev and test parts
 	$(BIN)/python -m nlp eval --test
 	$(BIN)/python -m nlp eval-events $(wildcard $(addprefix $(TOPIC_DIR)/eval/,recordings-events.jsonl train.jsonl dev.jsonl test.jsonl))
 
-bench: $(STAMP) ## Full benchmarks (10k/100k/1M documents; tens of minutes)
+bench: $(STAMP) ## Full benchmarks (10k/100k/1M documents; tens of minutes) into bench/results.json
 	$(BIN)/python -m bench --sizes 10000,100000,1000000
 
-bench-quick: $(STAMP) ## Small benchmarks (under 2 minutes)
+bench-quick: $(STAMP) ## Small benchmarks (a few minutes; what CI runs) into bench/results.json
 	$(BIN)/python -m bench --sizes 2000,10000 --quick
+
+bench-docs: $(STAMP) ## Put the figures of bench/results.json into BENCHMARKS.md (the only step that edits it)
+	$(BIN)/python -m bench.report
 
 load: $(DB) ## 60 s of 50 clients on the real site; figures into RELIABILITY.md
 	$(BIN)/python -m bench.load --seconds 60 --clients 50 --db $(DB) --report RELIABILITY.md

@@ -5,6 +5,12 @@ each synthetic document strings 3-12 of them into paragraphs, swapping vendor,
 department and number tokens so the vocabulary is not a handful of repeated
 texts (which would flatter the tokenizer's cache). Seeded: the same size and
 seed give the same corpus.
+
+Beyond ``unique`` documents the corpus repeats: document i is a copy of document
+i mod unique under its own id and URL. Extraction then runs once per distinct
+text (``copy_extraction``), which is what makes a database of a million
+extracted documents affordable in one bench run; every other stage sees a
+million documents.
 """
 
 from __future__ import annotations
@@ -44,12 +50,17 @@ def _vary(sentence: str, rng: random.Random) -> str:
                   sentence)
 
 
-def generate(n: int, documents: Path, seed: int = 20241128) -> list[dict]:
-    """n Document-shaped records (what crawlers write and db ingests)."""
+def generate(n: int, documents: Path, seed: int = 20241128, unique: int | None = None) -> list[dict]:
+    """n Document-shaped records (what crawlers write and db ingests); the first ``unique`` distinct."""
     sentences, titles = sentence_pool(documents)
     rng = random.Random(seed)
     out = []
     for i in range(n):
+        if unique and i >= unique:
+            native = f"{i:08d}"
+            out.append(dict(out[i % unique], id=f"bench:{native}", native_id=native,
+                            url=f"https://bench.invalid/{native}"))
+            continue
         paragraphs = []
         for _ in range(rng.randint(2, 5)):
             paragraphs.append(" ".join(_vary(rng.choice(sentences), rng) for _ in range(rng.randint(1, 3))))
@@ -65,4 +76,14 @@ def generate(n: int, documents: Path, seed: int = 20241128) -> list[dict]:
             "content_hash": hashlib.sha256(f"{title}\x1f{text}".encode()).hexdigest(), "extra": {},
             "people": [], "organisations": [],
         })
+    return out
+
+
+def copy_extraction(records: list[dict], n: int, unique: int) -> list[dict]:
+    """Extraction records for documents[:n] from those of the first ``unique`` (see generate)."""
+    by_id = {r["id"]: r for r in records}
+    out = []
+    for i in range(n):
+        source = by_id[f"bench:{i % unique:08d}"]
+        out.append(source if i < unique else dict(source, id=f"bench:{i:08d}"))
     return out

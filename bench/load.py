@@ -68,8 +68,8 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"the server did not answer at {url}")
 
 
-def run(db: Path, seconds: float, clients: int, port: int) -> dict:
-    mix = paths(db)
+def run(db: Path, seconds: float, clients: int, port: int, mix: list[str] | None = None) -> dict:
+    mix = mix or paths(db)
     server = subprocess.Popen([sys.executable, "-m", "db", "serve", "--db", str(db), "--port", str(port)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=dict(os.environ, PYTHONPATH=str(ROOT)))
@@ -78,7 +78,7 @@ def run(db: Path, seconds: float, clients: int, port: int) -> dict:
     lock, stop = threading.Lock(), threading.Event()
 
     def client(offset: int) -> None:
-        with httpx.Client(base_url=base, timeout=10) as http:
+        with httpx.Client(base_url=base, timeout=60) as http:
             i = offset
             while not stop.is_set():
                 path = mix[i % len(mix)]
@@ -92,7 +92,7 @@ def run(db: Path, seconds: float, clients: int, port: int) -> dict:
                 i += 1
 
     try:
-        wait_for(base + "/-/versions.json")
+        wait_for(base + "/-/versions.json", timeout=120)
         rss = [rss_mb(server.pid)]
         threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
         started = time.monotonic()
