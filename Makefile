@@ -17,11 +17,11 @@ DATA      := data/$(notdir $(TOPIC))
 DB        := $(DATA)/tracker.db
 SOURCES   := $(shell sed -n 's/^\([a-z0-9_]*\):.*/\1/p' $(TOPIC_DIR)/sources.yml 2>/dev/null)
 CRAWL_IN  := $(shell find crawlers $(TOPIC_DIR)/sources.yml $(TOPIC_DIR)/recordings -type f -not -path '*/__pycache__/*' 2>/dev/null)
-NLP_IN    := $(shell find nlp $(TOPIC_DIR)/vocab.yml $(TOPIC_DIR)/patterns -type f -not -path '*/__pycache__/*' 2>/dev/null)
+NLP_IN    := $(shell find nlp $(TOPIC_DIR)/vocab.yml $(TOPIC_DIR)/patterns $(wildcard $(TOPIC_DIR)/confidence.json) -type f -not -path '*/__pycache__/*' 2>/dev/null)
 DB_IN     := $(shell find db -type f -name '*.py' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo build crawl extract db serve test test-fast browser-deps eval bench bench-quick bench-docs load clean new-spider
+.PHONY: help install demo build crawl extract db serve test test-fast browser-deps eval calibrate bench bench-quick bench-docs load clean new-spider
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -74,6 +74,9 @@ test-fast: $(STAMP) ## The suite without browser, reliability and scale-out test
 eval: $(STAMP) ## Extractor precision/recall/F1 on the train, dev and test parts; B-cubed of event resolution
 	$(BIN)/python -m nlp eval --test
 	$(BIN)/python -m nlp eval-events $(wildcard $(addprefix $(TOPIC_DIR)/eval/,recordings-events.jsonl train.jsonl dev.jsonl test.jsonl))
+
+calibrate: $(STAMP) ## Refit the confidence model on the train part (topics/<topic>/confidence.json)
+	$(BIN)/python -m nlp calibrate
 
 bench: $(STAMP) ## Full benchmarks (10k/100k/1M documents; tens of minutes) into bench/results.json
 	$(BIN)/python -m bench --sizes 10000,100000,1000000

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from . import confidence as calibration
 from . import context, statements
 from .conventions import Conventions, offices_of_people
 from .shapes import sentence_around
@@ -128,17 +129,24 @@ class Action:
     rule: str
     trigger: str
 
-    def to_dict(self) -> dict:
-        return {"type": self.type, "actor": self.actor, "vendors": list(self.vendors), "date": self.date,
-                "evidence": self.evidence, "start": self.start, "end": self.end, "confidence": self.confidence,
-                "rule": self.rule, "trigger": self.trigger}
+    signals: dict | None = None
+
+    def to_dict(self, with_signals: bool = False) -> dict:
+        out = {"type": self.type, "actor": self.actor, "vendors": list(self.vendors), "date": self.date,
+               "evidence": self.evidence, "start": self.start, "end": self.end, "confidence": self.confidence,
+               "rule": self.rule, "trigger": self.trigger}
+        if with_signals:
+            out["signals"] = self.signals
+        return out
 
 
 class ActionRules:
     """The rules, with the topic's vocabulary (vocab.yml as data) they read."""
 
-    def __init__(self, vocab: dict, window: int = 12):
+    def __init__(self, vocab: dict, window: int = 12, confidence=None):
         self.window = window
+        self.model = confidence  # nlp/confidence.py Model, or None: the rules' own estimate
+        self.keep_signals = False  # python -m nlp calibrate reads the signals of each action
         self.types = set(vocab["actions"])
         self.org_kind = {o["name"]: o["kind"] for o in vocab["organisations"].values()}
         self.conventions = Conventions(vocab)
@@ -187,7 +195,10 @@ class ActionRules:
                     found.append(action)
         if context["topical"]:
             found += self._rebuttals(doc, vendor_spans, context, {a.start for a in found if a.type == "denial"})
-        return [a.to_dict() for a in found]
+        for action in found:
+            if self.model is not None and action.signals:
+                action.confidence = round(self.model.score(action.signals), 2)
+        return [a.to_dict(self.keep_signals) for a in found]
 
     def _rebuttals(self, doc, vendor_spans, ctx, taken: set[int]) -> list[Action]:
         """Vendors speaking against an allegation or decision in plain reporting (nlp/statements.py)."""
@@ -208,9 +219,11 @@ class ActionRules:
             if vendor is None:
                 continue
             taken.add(start)
+            signals = calibration.signals("denial", "denial.statement", False, vendor, "VENDOR", True, True, False,
+                                          bool(self._dates_in(doc, sent)), ctx["kind"], end - start)
             out.append(Action(type="denial", actor=vendor, vendors=[vendor], date=self._date(doc, sent, ctx, sent[:1]),
                               evidence=self.text[start:end], start=start, end=end, confidence=0.6,
-                              rule="denial.statement", trigger=""))
+                              rule="denial.statement", trigger="", signals=signals))
         return out
 
     # -- one trigger ---------------------------------------------------------
@@ -280,6 +293,7 @@ class ActionRules:
             return None  # "Huawei declined to comment", "a spokeswoman for the law firm declined": no government
         if self._chinese_state_speaks(ents, trigger):
             return None  # "Beijing always encourages Chinese companies to ...": the Chinese state never acts here
+        found_actor = actor
         if kind not in ("denial", "call_for_ban"):
             actor = self.conventions.refine(kind, actor, actor_kind == "GOVREF", text.lower())
         if kind == "denial" and actor_kind != "VENDOR":
@@ -294,10 +308,13 @@ class ActionRules:
         evidence_start, evidence_end = _stripped(self.text, sent)
         confidence = (0.9 if rule in HIGH_CONFIDENCE_RULES else 0.75) - (0 if actor_from_text else 0.15) \
             - (0 if vendors_from_text else 0.1)
+        signals = calibration.signals(
+            kind, trigger.id_, rule in HIGH_CONFIDENCE_RULES, actor, actor_kind, actor_from_text, vendors_from_text,
+            actor != found_actor, bool(self._dates_in(doc, sent)), ctx["kind"], len(text))
         return Action(
             type=kind, actor=actor, vendors=vendors, date=self._date(doc, sent, ctx, trigger),
             evidence=self.text[evidence_start:evidence_end], start=evidence_start, end=evidence_end,
-            confidence=round(max(0.1, confidence), 2), rule=trigger.id_, trigger=trigger.text,
+            confidence=round(max(0.1, confidence), 2), rule=trigger.id_, trigger=trigger.text, signals=signals,
         )
 
     def _declines_as_government(self, actor_kind, actor_from_text, ents, trigger, ctx) -> bool:

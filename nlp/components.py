@@ -28,6 +28,7 @@ from spacy.util import SimpleFrozenList, ensure_path, filter_spans
 
 from . import compile, shapes
 from .actions import ActionRules
+from .confidence import Model
 from .topic import CJK, Topic
 
 for _name, _default in (("policy_actions", None), ("dates", None), ("meta", None)):
@@ -196,7 +197,8 @@ class PolicyActions(_TopicData):
 
     def set_topic(self, topic: Topic) -> None:
         self.topic = topic
-        self.rules = ActionRules(topic.vocab, window=self.window)
+        model = (topic.data.get("confidence") or {}).get("weights")
+        self.rules = ActionRules(topic.vocab, window=self.window, confidence=Model(model) if model else None)
 
     def __call__(self, doc: Doc) -> Doc:
         self._checked()

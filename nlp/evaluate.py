@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from spacy.language import Language
 
+from .confidence import right
 from .extract import extract_records
 from .pipeline import build_nlp
 
@@ -40,6 +41,7 @@ def evaluate(records: list[dict], nlp: Language | None = None) -> dict:
     relevance = {"correct": 0, "total": 0, "errors": []}
     dates = {"right": 0, "total": 0, "errors": []}
     evidence = {"verbatim": 0, "total": 0}
+    confident = {"right": 0, "total": 0}
     for record in records:
         gold, pred, doc = record["gold"], predictions[record["id"]], record["id"]
         relevance["total"] += 1
@@ -58,6 +60,9 @@ def evaluate(records: list[dict], nlp: Language | None = None) -> dict:
         sets["type_actor"][1].update((doc, a["type"], _norm(a["actor"])) for a in pred["actions"])
         text = record.get("text") or ""
         for a in pred["actions"]:
+            if a.get("confidence", 0) >= 0.8:  # the timeline's default: of these, how many are right
+                confident["total"] += 1
+                confident["right"] += int(right(a, gold["actions"]))
             evidence["total"] += 1
             evidence["verbatim"] += int(text[a["start"]:a["end"]] == a["evidence"])
         for a in gold["actions"]:
@@ -76,6 +81,8 @@ def evaluate(records: list[dict], nlp: Language | None = None) -> dict:
                                     "total": dates["total"], "errors": dates["errors"]}
     report["evidence_verbatim"] = {"value": round(evidence["verbatim"] / max(1, evidence["total"]), 3),
                                    "total": evidence["total"]}
+    report["confident_right"] = {"value": round(confident["right"] / max(1, confident["total"]), 3),
+                                 "total": confident["total"]}
     report["documents"] = len(records)
     return report
 

@@ -46,6 +46,9 @@ def format_parts(reports: dict[str, dict]) -> str:
     for name in VALUE_FIELDS:
         cells = [f"{reports[p][name]['value']:.3f}".rjust(width) for p in parts]
         lines.append(f"{name:20}" + "".join(cells) + f"  >= {TARGETS[name]}")
+    cells = [f"{reports[p]['confident_right']['value']:.3f} of {reports[p]['confident_right']['total']}".rjust(width)
+             for p in parts]
+    lines.append(f"{'confident (>=0.8)':20}" + "".join(cells) + "  >= 0.8 right")
     lines.append("")
     lines.append("F1 fields show F1 (precision/recall); gold actions: "
                  + ", ".join(f"{p} {reports[p]['action_type']['gold']}" for p in parts))

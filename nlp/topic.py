@@ -23,7 +23,8 @@ ADDRESSED = re.compile(r"^\s*To ask (?:the )?(.+?)(?:,| whether| what| if| how| 
 class Topic:
     def __init__(self, data: dict):
         self.data = {"name": data.get("name", ""), "vocab": data["vocab"],
-                     "patterns": {k: list(v) for k, v in (data.get("patterns") or {}).items()}}
+                     "patterns": {k: list(v) for k, v in (data.get("patterns") or {}).items()},
+                     "confidence": data.get("confidence")}
         self._canonical: dict[str, str | None] = {}
 
     @classmethod
@@ -31,7 +32,9 @@ class Topic:
         path = Path(path)
         vocab = yaml.load((path / "vocab.yml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         patterns = {p.stem: list(srsly.read_jsonl(p)) for p in sorted((path / "patterns").glob("*.jsonl"))}
-        return cls({"name": path.name, "vocab": vocab, "patterns": patterns})
+        confidence = path / "confidence.json"  # the calibrated confidence model (python -m nlp calibrate), if any
+        return cls({"name": path.name, "vocab": vocab, "patterns": patterns,
+                    "confidence": srsly.read_json(confidence) if confidence.is_file() else None})
 
     def to_dict(self) -> dict:
         return self.data
