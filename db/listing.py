@@ -28,23 +28,24 @@ import sqlite_utils
 
 # one row per unit: its id, the rowid of its own row (whose text the unit's FTS table indexes),
 # the document shown with it, and every column a filter reads
-UNIT_SQL = """
+CONFIDENT = 0.8  # the calibrated confidence (nlp/confidence.py) the timeline shows by default (issue 14)
+UNIT_SQL = f"""
 SELECT a.id, a.rowid, d.rowid, a.date, a.type, a.actor, a.actor_entity_id, d.jurisdiction, d.department,
-  d.kind, d.source
+  d.kind, d.source, CASE WHEN a.confidence >= {CONFIDENT} THEN 'confident' ELSE 'uncertain' END
 FROM actions a JOIN documents d ON d.id = a.document_id JOIN action_types t ON t.id = a.type
 ORDER BY a.date DESC, a.id
 """
 UNIT_FTS = "actions_fts"  # full-text index of the unit's own text (evidence), keyed by unit_rowid
 TARGETS_SQL = "SELECT x.target, l.pos FROM listing l JOIN action_targets x ON x.action_id = l.unit_id"
 # filter dimensions held on the listing row; 'vendor' is the listing_targets link
-COLUMNS = ("actor", "jurisdiction", "department", "kind", "source")
+COLUMNS = ("actor", "jurisdiction", "department", "kind", "source", "certainty")
 DIMENSIONS = ("vendor", *COLUMNS)
 ACTOR_MENU = 200  # actors offered in the menu (all are searchable)
 
 TABLES = {
     "listing": """pos INTEGER PRIMARY KEY, unit_id TEXT NOT NULL, unit_rowid INTEGER NOT NULL,
         doc_rowid INTEGER NOT NULL, date TEXT, type TEXT NOT NULL, actor TEXT, actor_entity_id TEXT,
-        jurisdiction TEXT, department TEXT, kind TEXT, source TEXT""",
+        jurisdiction TEXT, department TEXT, kind TEXT, source TEXT, certainty TEXT""",
     "listing_targets": "target TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (target, pos)",
     "listing_dates": "date TEXT PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL",
     "listing_summary": """dim TEXT NOT NULL, value TEXT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL,
@@ -85,7 +86,7 @@ def rebuild(db: sqlite_utils.Database, say=lambda message: None) -> dict:
         create(db, drop=True)
         say("listing: rows in date order")
         conn.execute("INSERT INTO listing (unit_id, unit_rowid, doc_rowid, date, type, actor, actor_entity_id, "
-                     f"jurisdiction, department, kind, source) {UNIT_SQL}")
+                     f"jurisdiction, department, kind, source, certainty) {UNIT_SQL}")
         conn.execute(f"INSERT INTO listing_targets {TARGETS_SQL} ORDER BY 1, 2")
         conn.execute("INSERT INTO listing_dates SELECT date, MIN(pos), MAX(pos) FROM listing "
                      "WHERE date IS NOT NULL GROUP BY date")
@@ -123,7 +124,7 @@ def _options(conn) -> None:
                  "LEFT JOIN entities e ON e.id = s.value WHERE s.dim = 'vendor' GROUP BY s.value")
     conn.execute(insert + "SELECT 'action', t.id, t.label, NULL, COALESCE((SELECT SUM(n) FROM listing_summary s "
                  "WHERE s.dim = 'all' AND s.type = t.id), 0) FROM action_types t")
-    for column in ("jurisdiction", "department", "kind", "source"):
+    for column in ("jurisdiction", "department", "kind", "source", "certainty"):
         conn.execute(insert + f"SELECT '{column}', value, value, NULL, SUM(n) FROM listing_summary "
                      f"WHERE dim = '{column}' GROUP BY value")
     # an actor name and the entity each of its rows points to (a name could point to two)

@@ -14,7 +14,8 @@ from . import query as q
 from .search import parse_query
 
 PAGE_SIZE = 25
-TIMELINE_FILTERS = ("q", "vendor", "actor", "action", "jurisdiction", "department", "kind", "from", "to")
+TIMELINE_FILTERS = ("q", "vendor", "actor", "action", "jurisdiction", "department", "kind", "from", "to",
+                    "certainty")
 CLASS_TARGET = "Chinese-made equipment (class)"
 
 
@@ -144,3 +145,16 @@ def sources(conn: sqlite3.Connection) -> list[dict]:
 def query_string(filters: dict, **changes) -> str:
     merged = {**filters, **changes}
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+def confident_view(conn: sqlite3.Connection, filters: dict, show_all: bool) -> tuple[dict, int]:
+    """The filters the site shows by default (issue 14): only the actions at calibrated confidence 0.8 or more
+    (listing.certainty = 'confident'), unless all are asked for; and how many more "Show all" would add."""
+    if show_all or filters.get("certainty"):
+        return filters, 0
+    view = dict(filters, certainty="confident")
+    query = parse_query(filters.get("q"))
+    rest = {k: v for k, v in filters.items() if k != "q"}
+    every = q.totals(conn, q.select(conn, query, rest))["total"]
+    shown = q.totals(conn, q.select(conn, query, dict(rest, certainty="confident")))["total"]
+    return view, (every - shown) if isinstance(every, int) and isinstance(shown, int) else 0

@@ -44,10 +44,11 @@ RULES = {
     "department": ("department", "(lower(value) = :v OR lower(value) LIKE '%' || :v || '%')", str.lower),
     "kind": ("kind", "value = :v", str.lower),
     "source": ("source", "value = :v", str),
+    "certainty": ("certainty", "value = :v", str.lower),
 }
 ACTOR_RULE = "(lower(label) = :v OR lower(label) LIKE '%' || :v || '%' OR slug LIKE '%:' || :v)"
 COLUMN = {"action": "type", "jurisdiction": "jurisdiction", "department": "department", "kind": "kind",
-          "source": "source"}
+          "source": "source", "certainty": "certainty"}
 
 ROW_SQL = """
 SELECT l.pos, a.id AS action_id, a.date, a.type, t.label AS action, a.actor, ae.slug AS actor_slug, a.evidence,

@@ -98,11 +98,15 @@ async def timeline_page(request, datasette):
     filters = pages.clean_filters(dict(request.args))
     keys = pages.keyset(dict(request.args))
     page = _page_number(request)
+    show_all = bool(request.args.get("all"))
 
     def fetch(conn):
-        return pages.timeline(conn, filters, page, **keys), pages.filter_options(conn)
+        view, hidden = pages.confident_view(conn, filters, show_all)  # confident actions first (#14)
+        return dict(pages.timeline(conn, view, page, **keys), hidden=hidden, confident_only=not show_all), \
+            pages.filter_options(conn)
 
     data, options = await _run(datasette, fetch)
+    filters = dict(filters, all="1") if show_all else filters
     labels = await _labels(datasette)
     return await _render(datasette, request, "tracker/timeline.html", {
         "data": data, "filters": filters, "options": options, "qs": pages.query_string,
@@ -111,6 +115,8 @@ async def timeline_page(request, datasette):
 
 async def timeline_atom(request, datasette):
     filters = pages.clean_filters(dict(request.args))
+    if not request.args.get("all") and not filters.get("certainty"):  # the same default as the page (#14)
+        filters = dict(filters, certainty="confident")
     data = await _run(datasette, lambda conn: pages.timeline(conn, filters, 1, page_size=100, counts=False,
                                                                    snippets=False))
     build = await _db(datasette).execute("SELECT value FROM build_info WHERE key = 'build_id'")
@@ -130,10 +136,14 @@ async def entity_page(request, datasette):
     filters = {"vendor": slug} if kind == "vendor" else {"actor": slug}
     keys = pages.keyset(dict(request.args))
     page = _page_number(request)
+    show_all = bool(request.args.get("all"))
 
     def fetch(conn):
         summary = pages.entity_summary(conn, slug, kind)
-        return summary, (pages.timeline(conn, filters, page, **keys) if summary else None)
+        if not summary:
+            return summary, None
+        view, hidden = pages.confident_view(conn, filters, show_all)  # confident actions first (#14)
+        return summary, dict(pages.timeline(conn, view, page, **keys), hidden=hidden, confident_only=not show_all)
 
     summary, data = await _run(datasette, fetch)
     if summary is None:

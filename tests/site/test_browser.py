@@ -17,7 +17,7 @@ def page(browser):
 
 
 def test_timeline_loads_without_console_errors_and_shows_events(page, ds_server, artifacts):
-    page.goto(ds_server.url + "/timeline")
+    page.goto(ds_server.url + "/timeline?all=1")  # every action: the page holds 25
     assert page.locator("li.event").count() == 25
     assert page.locator("li.event blockquote.evidence").first.inner_text().strip()
     page.screenshot(path=str(artifacts / "timeline.png"), full_page=True)
@@ -25,7 +25,7 @@ def test_timeline_loads_without_console_errors_and_shows_events(page, ds_server,
 
 
 def test_the_chart_renders(page, ds_server):
-    page.goto(ds_server.url + "/timeline")
+    page.goto(ds_server.url + "/timeline?all=1")
     chart = page.locator("svg.chart")
     box = chart.bounding_box()
     assert box["width"] > 300 and box["height"] > 50

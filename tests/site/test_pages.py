@@ -118,3 +118,12 @@ def test_cross_site_post_is_refused(ds_server):
     r = httpx.post(ds_server.url + "/tracker", data={"sql": "select 1"},
                    headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
     assert r.status_code in (403, 405)
+
+
+def test_the_timeline_shows_confident_actions_and_the_rest_one_click_away(ds_server):
+    """Issue 14: by default only actions at calibrated confidence 0.8 or more; 'show all' adds the others."""
+    confident = httpx.get(ds_server.url + "/timeline").text
+    everything = httpx.get(ds_server.url + "/timeline?all=1").text
+    assert "Show all, with" in confident and 'href="/timeline?all=1"' in confident
+    assert "Only the confident ones" in everything
+    assert 0 < confident.count('class="event"') < everything.count('class="event"')
