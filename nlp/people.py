@@ -33,8 +33,10 @@ TITLES = (r"Sir|Dame|Dr\.?|Professor|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Senator|Sen
 TITLED = re.compile(rf"\b(?:{TITLES})[ \t]+({NAME})")
 # titles that also go before a surname alone: "Mr Marles", "Senator Watt", "Commissioner Carr"
 SURNAME_TITLES = re.compile(rf"\b(?:Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Sir|Dame|Senator|Sen\.|Rep\.|Representative|"
-                            rf"Congressman|Congresswoman|Councillor|Cllr\.?|Commissioner|President|Chairman|Chairwoman|"
-                            rf"Judge|Governor|Mayor|Premier|Professor|Prof\.?|Minister|Secretary)[ \t]+({CW})\b(?![ \t]+[{_UP}])")
+                            rf"Congressman|Congresswoman|Councillor|Cllr\.?|Commissioner|President|Chairman|"
+                            rf"Chairwoman|Judge|Governor|Mayor|Premier|Professor|Prof\.?|Minister|Secretary)"
+                            rf"[ \t]+({CW})\b"
+                            rf"(?![ \t]+[{_UP}])")
 # a role in lower case before a name: "defence minister Richard Marles", "marketing director Justin Hollis"
 ROLE = re.compile(rf"\b(?:minister|secretary|senator|councillor|chairman|chairwoman|chair|director|spokesman|"
                   rf"spokeswoman|spokesperson|researcher|reporter|correspondent|editor|commissioner|governor|"
@@ -43,17 +45,8 @@ ROLE = re.compile(rf"\b(?:minister|secretary|senator|councillor|chairman|chairwo
                   rf"blogger|campaigner|activist|deputy|inspector|superintendent|photographer|writer|ambassador|"
                   rf"Cathaoirleach|Comhairle|emeritus)[ \t]+({NAME})")
 HON = re.compile(rf"\b(?:The[ \t]+)?(?:Rt\.?[ \t]+)?Hon\.?[ \t]+({NAME})")
-SUFFIX = re.compile(rf"\b({NAME})[ \t]+(?:MP|MSP|MLA|TD|MEP|MS|QC|KC|MBE|OBE|CBE)\b")
-SAID = re.compile(rf"\b({NAME})(?:,[ \t][^,.\n]{{3,80}},|[ \t]+of[ \t]+[^,.\n]{{2,40}}?|,)?[ \t]+(?:said|says|told|announced|wrote|writes|added|"
-                  rf"stated|warned|argued|claimed|insisted|explained|confirmed|ordered|orders|urged|urges|noted|"
-                  rf"asked|replied|answered|welcomed|called|described|acknowledged|admitted|revealed)\b")
-APPOSITION = re.compile(rf"\b({NAME}),[ \t]+(?:(?:the|a|an|its|his|her)[ \t]+)?(?:[\w’'-]+[ \t]+){{0,3}}?"
-                        rf"(?i:minister|secretary|MP|senator|commissioner|spokesperson|spokesman|spokeswoman|chair|"
-                        rf"chairman|chairwoman|director|official|peer|MEP|congressman|congresswoman|representative|"
-                        rf"leader|head|chief|founder|reporter|secretary general|president|ambassador)\b")
 INVERTED = re.compile(rf"\b(?:said|says|reports|reported|writes|wrote|according to)[ \t]+({NAME})(?=[,.;:]|$)", re.M)
 MEMBER_FOR = re.compile(rf"\bMember for [^()\n]{{2,60}}\(({NAME})\)")
-LEADER_GOVERNMENT = re.compile(rf"\b({NAME})[ \t]+(?:government|administration)\b")
 DATED_BYLINE = re.compile(rf"(?:^|\n)({NAME}),[ \t]+\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[{_UP}][{_LOW}]+[ \t]+\d{{4}}")
 MEMBER_PLACE = re.compile(rf"(?:^|\n|\.[ \t]+)({NAME})[ \t]+\([{_UP}][^()\n]{{2,60}}\)")
 BYLINE = re.compile(rf"(?:^|\n|[.;(][ \t]*|,[ \t]+)(?:[Bb]y|Reporting by|Editing by|Writing by|Additional "
@@ -126,22 +119,67 @@ def _clean(text: str, start: int, name: str, keep_single: bool = False):
     return offset, offset + len(value), value
 
 
+# the name-first shapes, found from their keyword backwards (a scan for a keyword is far cheaper than trying a
+# name at every capital letter): (keyword, the name ending right before the keyword, window)
+SAID_KEY = re.compile(r"\b(?:said|says|told|announced|wrote|writes|added|stated|warned|argued|claimed|insisted|"
+                      r"explained|confirmed|ordered|orders|urged|urges|noted|asked|replied|answered|welcomed|called|"
+                      r"described|acknowledged|admitted|revealed)\b")
+SAID_NAME = re.compile(rf"\b({NAME})(?:,[ \t][^,.\n]{{3,80}},|[ \t]+of[ \t]+[^,.\n]{{2,40}}?|,)?[ \t]+$")
+APPOSITION_KEY = re.compile(r"\b(?i:minister|secretary|MP|senator|commissioner|spokesperson|spokesman|spokeswoman|"
+                            r"chair|chairman|chairwoman|director|official|peer|MEP|congressman|congresswoman|"
+                            r"representative|leader|head|chief|founder|reporter|secretary general|president|"
+                            r"ambassador)\b")
+APPOSITION_NAME = re.compile(rf"\b({NAME}),[ \t]+(?:(?:the|a|an|its|his|her)[ \t]+)?(?:[\w’'-]+[ \t]+){{0,3}}?$")
+SUFFIX_KEY = re.compile(r"[ \t](?:MP|MSP|MLA|TD|MEP|MS|QC|KC|MBE|OBE|CBE)\b")
+GOVERNMENT_KEY = re.compile(r"[ \t](?:government|administration)\b")
+NAME_END = re.compile(rf"\b({NAME})$")
+BACKWARDS = ((SAID_KEY, SAID_NAME, 140), (APPOSITION_KEY, APPOSITION_NAME, 130), (SUFFIX_KEY, NAME_END, 60),
+             (GOVERNMENT_KEY, NAME_END, 60))
+
+
+def _backwards(text: str):
+    for key, name, width in BACKWARDS:
+        for k in key.finditer(text):
+            m = name.search(text, max(0, k.start() - width), k.start())
+            if m:
+                yield m
+
+
+# a pattern is tried only when a word it needs is in the text (a substring test costs next to nothing)
+NEEDS = {"HON": ("Hon",), "MEMBER_FOR": ("Member for",),
+         "PEER": ("Lord", "Baroness", "Lady", "Viscount", "Earl", "Baron"),
+         "CREDIT": ("/", "Photo", "Picture", "Image", "Credit"), "MEMBER_PLACE": ("(",),
+         "PLURAL": ("Senators", "Commissioners", "Representatives", "Reps.", "Congressmen", "Councillors", "MPs",
+                    "Ministers", "lawyers", "members", "Members", "directors", "senators", "commissioners")}
+
+
+def _needed(name: str, text: str) -> bool:
+    return any(word in text for word in NEEDS.get(name, ("",)))
+
+
 def people(text: str):
     """(start, end, normalised name) for people named with a title, role, byline or credit."""
-    for m in PEER.finditer(text):
+    for m in PEER.finditer(text) if _needed("PEER", text) else ():
         name = m.group(2)
         if name.split()[0] in NOT_NAMES:
             continue
         title = "Baroness" if m.group(1) == "Lady" else m.group(1)  # Hansard's "Lady Northover" is a baroness
         yield m.start(1), m.end(2), f"{title} {POSSESSIVE.sub('', name)}"
-    for pattern, single in ((TITLED, False), (SURNAME_TITLES, True), (ROLE, False), (HON, False), (SUFFIX, False), (SAID, False),
-                            (APPOSITION, False), (MEMBER_PLACE, False), (INVERTED, False), (MEMBER_FOR, False),
-                            (LEADER_GOVERNMENT, False), (DATED_BYLINE, False)):
-        for m in pattern.finditer(text):
+    for name, single in (("TITLED", False), ("SURNAME_TITLES", True), ("ROLE", False), ("HON", False),
+                         ("MEMBER_PLACE", False), ("INVERTED", False), ("MEMBER_FOR", False), ("DATED_BYLINE", False)):
+        if not _needed(name, text):
+            continue
+        for m in globals()[name].finditer(text):
             found = _clean(text, m.start(1), m.group(1), keep_single=single)
             if found:
                 yield found
+    for m in _backwards(text):
+        found = _clean(text, m.start(1), m.group(1))
+        if found:
+            yield found
     for pattern in (BYLINE, PLURAL):
+        if pattern is PLURAL and not _needed("PLURAL", text):
+            continue
         for m in pattern.finditer(text):
             start = m.start(1)
             for piece in _SPLIT.split(m.group(1)):
@@ -150,7 +188,7 @@ def people(text: str):
                 if found:
                     yield found
                 start = max(start, at + len(piece))
-    for m in CREDIT.finditer(text):
+    for m in CREDIT.finditer(text) if _needed("CREDIT", text) else ():
         group = next(g for g in (1, 2, 3) if m.group(g))
         found = _clean(text, m.start(group), m.group(group))
         if found:
