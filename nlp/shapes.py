@@ -52,7 +52,11 @@ IN_YEAR = re.compile(r"\b(?:in|since|during|from|early|late|mid)[ \t]+((?:19|20)
 # "said on Thursday"
 MONTH_ALONE = re.compile(rf"\b(in|on|since|during|from|last|early|late|mid|until|by)[ \t]+{_MON}\b(?![ \t]+\d)"
                          r"(?:[ \t]+(last|this)[ \t]+year\b)?", re.I)
-WEEKDAY = re.compile(r"\b(?:on|last)[ \t]+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+WEEKDAY = re.compile(r"\b(?:(?i:on|last|since|from|until)[ \t]+|(?<=[a-z] ))(Monday|Tuesday|Wednesday|Thursday|Friday|"
+                     r"Saturday|Sunday)\b(?!,?[ \t]+\d)")
+# a day and month without the year, read against the document's date: "on 23 October", "Oct. 8", "December 9"
+DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[ \t]+{_MON}\b(?!,?[ \t]+\d)")
+MONTH_DAY = re.compile(rf"\b{_MON}[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?[ \t]+\d)(?![ \t]*(?:%|per))")
 YEAR_WORD = re.compile(r"\b(last|this)[ \t]+year\b", re.I)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 RELATIVE = re.compile(r"\b(today|yesterday|this week|last week)\b", re.I)
@@ -167,6 +171,16 @@ def dates(text: str, published: date | None = None):
             else:
                 year = published.year if month <= published.month else published.year - 1
             found.append(emit(m, f"{year}-{month:02d}", relative=True, deadline=ahead))
+        for pattern, day, month in ((DAY_MONTH, 1, 2), (MONTH_DAY, 2, 1)):
+            for m in pattern.finditer(text):
+                if not free(m.start(), m.end()):
+                    continue
+                number, name = int(m.group(day)), m.group(month).lower().rstrip(".")
+                year = published.year if (MONTHS[name], number) <= (published.month, published.day) \
+                    else published.year - 1
+                value = _ymd(str(year), name, str(number))
+                if value:
+                    found.append(emit(m, value, relative=True))
         for m in WEEKDAY.finditer(text):
             if free(m.start(), m.end()):
                 back = (published.weekday() - WEEKDAYS.index(m.group(1).lower())) % 7
