@@ -37,8 +37,11 @@ ORDER BY a.date DESC, a.id
 """
 UNIT_FTS = "actions_fts"  # full-text index of the unit's own text (evidence), keyed by unit_rowid
 TARGETS_SQL = "SELECT x.target, l.pos FROM listing l JOIN action_targets x ON x.action_id = l.unit_id"
-# filter dimensions held on the listing row; 'vendor' is the listing_targets link
-COLUMNS = ("actor", "jurisdiction", "department", "kind", "source", "certainty")
+# filter dimensions held on the listing row, each with its own summary rows; 'vendor' is the
+# listing_targets link. Every summary row is also split by SPLITS (few values each), so one dimension
+# plus an action type and a certainty (the site's default view) is still read from the summaries.
+COLUMNS = ("actor", "jurisdiction", "department", "kind", "source")
+SPLITS = ("type", "certainty")
 DIMENSIONS = ("vendor", *COLUMNS)
 ACTOR_MENU = 200  # actors offered in the menu (all are searchable)
 
@@ -48,10 +51,10 @@ TABLES = {
         jurisdiction TEXT, department TEXT, kind TEXT, source TEXT, certainty TEXT""",
     "listing_targets": "target TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (target, pos)",
     "listing_dates": "date TEXT PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL",
-    "listing_summary": """dim TEXT NOT NULL, value TEXT NOT NULL, type TEXT NOT NULL, date TEXT NOT NULL,
-        n INTEGER NOT NULL, PRIMARY KEY (dim, value, type, date)""",
-    "listing_months": """dim TEXT NOT NULL, value TEXT NOT NULL, type TEXT NOT NULL, month TEXT NOT NULL,
-        n INTEGER NOT NULL, PRIMARY KEY (dim, value, type, month)""",
+    "listing_summary": """dim TEXT NOT NULL, value TEXT NOT NULL, type TEXT NOT NULL, certainty TEXT NOT NULL,
+        date TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (dim, value, type, certainty, date)""",
+    "listing_months": """dim TEXT NOT NULL, value TEXT NOT NULL, type TEXT NOT NULL, certainty TEXT NOT NULL,
+        month TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (dim, value, type, certainty, month)""",
     "filter_options": """menu TEXT NOT NULL, value TEXT NOT NULL, label TEXT, slug TEXT, n INTEGER NOT NULL,
         PRIMARY KEY (menu, value)""",
     "entity_stats": """entity_id TEXT NOT NULL, role TEXT NOT NULL, jurisdiction TEXT NOT NULL, type TEXT NOT NULL,
@@ -62,7 +65,7 @@ TABLES = {
 WITHOUT_ROWID = {"listing_targets", "listing_dates", "listing_summary", "listing_months", "filter_options",
                  "entity_stats", "entity_documents", "source_stats"}
 # (pos) last in every index: one value's rows come out newest first, no sort
-INDEXES = [("listing", c) for c in ("type", *COLUMNS, "unit_rowid", "doc_rowid")]
+INDEXES = [("listing", c) for c in (*SPLITS, *COLUMNS, "unit_rowid", "doc_rowid")]
 
 
 def create(db: sqlite_utils.Database, drop: bool = False) -> None:
@@ -103,18 +106,21 @@ def _summaries(conn) -> None:
     """One sort of the listing into its distinct filter combinations, then each dimension from those."""
     columns = ", ".join(COLUMNS)
     conn.execute("DROP TABLE IF EXISTS temp.listing_cube")
-    conn.execute(f"CREATE TEMP TABLE listing_cube AS SELECT type, COALESCE(date, '') AS date, {columns}, "
-                 f"COUNT(*) AS n FROM listing GROUP BY type, date, {columns}")
+    conn.execute(f"CREATE TEMP TABLE listing_cube AS SELECT type, COALESCE(certainty, '') AS certainty, "
+                 f"COALESCE(date, '') AS date, {columns}, COUNT(*) AS n FROM listing "
+                 f"GROUP BY type, certainty, date, {columns}")
     insert = "INSERT INTO listing_summary "
-    conn.execute(insert + "SELECT 'all', '', type, date, SUM(n) FROM listing_cube GROUP BY type, date")
-    conn.execute(insert + "SELECT 'vendor', t.target, l.type, COALESCE(l.date, ''), COUNT(*) FROM listing_targets t "
-                 "JOIN listing l ON l.pos = t.pos GROUP BY t.target, l.type, l.date")
+    conn.execute(insert + "SELECT 'all', '', type, certainty, date, SUM(n) FROM listing_cube "
+                 "GROUP BY type, certainty, date")
+    conn.execute(insert + "SELECT 'vendor', t.target, l.type, COALESCE(l.certainty, ''), COALESCE(l.date, ''), "
+                 "COUNT(*) FROM listing_targets t JOIN listing l ON l.pos = t.pos "
+                 "GROUP BY t.target, l.type, l.certainty, l.date")
     for column in COLUMNS:
-        conn.execute(insert + f"SELECT '{column}', {column}, type, date, SUM(n) FROM listing_cube "
-                     f"WHERE {column} IS NOT NULL GROUP BY {column}, type, date")
+        conn.execute(insert + f"SELECT '{column}', {column}, type, certainty, date, SUM(n) FROM listing_cube "
+                     f"WHERE {column} IS NOT NULL GROUP BY {column}, type, certainty, date")
     conn.execute("DROP TABLE temp.listing_cube")
-    conn.execute("INSERT INTO listing_months SELECT dim, value, type, CASE WHEN length(date) >= 7 THEN "
-                 "substr(date, 1, 7) ELSE '' END, SUM(n) FROM listing_summary GROUP BY 1, 2, 3, 4")
+    conn.execute("INSERT INTO listing_months SELECT dim, value, type, certainty, CASE WHEN length(date) >= 7 THEN "
+                 "substr(date, 1, 7) ELSE '' END, SUM(n) FROM listing_summary GROUP BY 1, 2, 3, 4, 5")
 
 
 def _options(conn) -> None:
@@ -124,9 +130,11 @@ def _options(conn) -> None:
                  "LEFT JOIN entities e ON e.id = s.value WHERE s.dim = 'vendor' GROUP BY s.value")
     conn.execute(insert + "SELECT 'action', t.id, t.label, NULL, COALESCE((SELECT SUM(n) FROM listing_summary s "
                  "WHERE s.dim = 'all' AND s.type = t.id), 0) FROM action_types t")
-    for column in ("jurisdiction", "department", "kind", "source", "certainty"):
+    for column in ("jurisdiction", "department", "kind", "source"):
         conn.execute(insert + f"SELECT '{column}', value, value, NULL, SUM(n) FROM listing_summary "
                      f"WHERE dim = '{column}' GROUP BY value")
+    conn.execute(insert + "SELECT 'certainty', certainty, certainty, NULL, SUM(n) FROM listing_summary "
+                 "WHERE dim = 'all' GROUP BY certainty")
     # an actor name and the entity each of its rows points to (a name could point to two)
     conn.execute(insert + "SELECT 'actor', actor || char(31) || COALESCE(actor_entity_id, ''), actor, "
                  "actor_entity_id, COUNT(*) FROM listing WHERE actor IS NOT NULL GROUP BY actor, actor_entity_id")

@@ -27,11 +27,12 @@ import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .listing import UNIT_FTS
+from .listing import SPLITS, UNIT_FTS
 from .search import Query
 
 FTS_CAP = 3000  # documents: a search matching at most this many is evaluated from the full-text index
 COUNT_CAP = 1000  # rows counted live at most; beyond, "more than"
+CHART_MONTHS = 240  # the chart's span: twenty years back from the newest month
 # rough cost of one step in microseconds (bench corpus, 2 cores): walking a listing row, checking it
 # against a materialised set, one FTS5 look-up, materialising one matching document, a joined look-up
 COST = {"walk": 0.3, "member": 0.3, "probe": 30.0, "materialise": 0.15, "join": 2.0}
@@ -187,15 +188,17 @@ def _actor(conn: sqlite3.Connection, value: str) -> Filter:
     return Filter("actor", names, exact=not mixed, extra=extra)
 
 
-def _summary_where(sel: Selection, dim: str, values: list, types: list | None = None) -> tuple[str, list]:
-    """WHERE clause on listing_summary (or, without dates, listing_months) for one filter dimension."""
-    if dim == "type":
-        where, params = ["dim = 'all'", "value = ''", f"type IN ({','.join('?' for _ in values)})"], list(values)
-    else:
-        where, params = ["dim = ?", f"value IN ({','.join('?' for _ in values)})"], [dim, *values]
-    if types:
-        where.append(f"type IN ({','.join('?' for _ in types)})")
-        params += types
+def _summary_where(sel: Selection, dim: str, values: list, splits: dict | None = None) -> tuple[str, list]:
+    """WHERE clause on listing_summary (or, without dates, listing_months) for one filter dimension,
+    narrowed by the split columns (action type, certainty) that ``splits`` gives values for."""
+    splits = dict(splits or {})
+    if dim in SPLITS:
+        splits[dim] = values
+        dim, values = "all", [""]
+    where, params = ["dim = ?", f"value IN ({','.join('?' for _ in values)})"], [dim, *values]
+    for column, chosen in splits.items():
+        where.append(f"{column} IN ({','.join('?' for _ in chosen)})")
+        params += list(chosen)
     for sql, ps in sel.dates:
         where.append(sql)
         params += ps
@@ -314,7 +317,7 @@ def positions(conn: sqlite3.Connection, sel: Selection, limit: int, after: int |
 
 
 def _summarised(sel: Selection) -> bool:
-    others = [f for f in sel.filters if f.dim != "type"]
+    others = [f for f in sel.filters if f.dim not in SPLITS]
     return not sel.fts and all(f.exact for f in sel.filters) and len(others) <= 1
 
 
@@ -324,9 +327,9 @@ def totals(conn: sqlite3.Connection, sel: Selection) -> dict:
         return {"total": 0, "more_than": None, "months": []}
     counts: Counter = Counter()
     if _summarised(sel):
-        f = next((f for f in sel.filters if f.dim != "type"), None)
-        types = [v for t in sel.filters if t.dim == "type" for v in t.values]
-        where, params = _summary_where(sel, f.dim if f else "all", f.values if f else [""], types or None)
+        f = next((f for f in sel.filters if f.dim not in SPLITS), None)
+        splits = {s.dim: s.values for s in sel.filters if s.dim in SPLITS}
+        where, params = _summary_where(sel, f.dim if f else "all", f.values if f else [""], splits)
         table, month_of = _summary_table(sel)
         undated = 0
         for month, kind, n in _all(conn, f"SELECT {month_of}, type, SUM(n) FROM {table} WHERE {where} GROUP BY 1, 2",
@@ -364,19 +367,21 @@ def _count_query(sel: Selection) -> tuple[str, list]:
 
 
 def monthly(counts: Counter) -> list[dict]:
-    """{(month, type): n} -> [{month, counts: {type: n}}] for every month in the range, for the chart."""
+    """{(month, type): n} -> [{month, counts: {type: n}}] for every month in the range, for the chart: a true
+    time axis (empty months too) over at most the last CHART_MONTHS months (dates read from a text reach
+    back a century; the newest end is the one a timeline is about)."""
     months: dict[str, dict] = defaultdict(dict)
     for (month, kind), n in counts.items():
         months[month][kind] = n
     if not months:
         return []
-    first, last = min(months), max(months)
-    year, month = int(first[:4]), int(first[5:7])
+    last = max(months)
+    end = int(last[:4]) * 12 + int(last[5:7]) - 1
+    start = max(end - CHART_MONTHS + 1, min(int(m[:4]) * 12 + int(m[5:7]) - 1 for m in months))
     out = []
-    while f"{year:04d}-{month:02d}" <= last and len(out) < 600:  # every month, empty ones too: a true time axis
-        key = f"{year:04d}-{month:02d}"
+    for index in range(start, end + 1):
+        key = f"{index // 12:04d}-{index % 12 + 1:02d}"
         out.append({"month": key, "counts": dict(months.get(key, {}))})
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
 
 

@@ -23,6 +23,7 @@ SPEC = {
                    str.lower),
     "kind": ("d.kind = :kind", str.lower),
     "source": ("d.source = :source", str),
+    "certainty": ("(CASE WHEN a.confidence >= 0.8 THEN 'confident' ELSE 'uncertain' END) = :certainty", str.lower),
     "from": ("a.date >= :from", str),
     "to": ("substr(a.date, 1, length(:to)) <= :to", str),
 }
@@ -49,7 +50,10 @@ def reference(conn, filters: dict) -> tuple[list[str], dict, int, Counter]:
     rows = conn.execute(f"SELECT a.id, a.date, a.type, {snippet} FROM actions a JOIN documents d ON d.id = a.document_id "
                         f"JOIN action_types t ON t.id = a.type WHERE {' AND '.join(where)} ORDER BY a.date DESC, a.id",
                         params).fetchall()
-    months = Counter((date[:7], kind) for _, date, kind, _ in rows if date and len(date) >= 7)
+    dated = [(date[:7], kind) for _, date, kind, _ in rows if date and len(date) >= 7]
+    newest = max((m for m, _ in dated), default="0000-01")
+    first = f"{int(newest[:4]) - 20:04d}-{newest[5:7]}"  # the chart's twenty years (query.CHART_MONTHS)
+    months = Counter((m, kind) for m, kind in dated if m > first)
     return [r[0] for r in rows], {r[0]: r[3] for r in rows}, len(rows), months
 
 
@@ -78,7 +82,9 @@ CASES = [
     {"vendor": "hikvision", "jurisdiction": "GB"},
     {"q": "cameras", "vendor": "hikvision"}, {"q": "security", "from": "2023-01-01", "kind": "news"},
     {"q": "vendor:dahua action:denial"}, {"q": "cameras jurisdiction:gb", "jurisdiction": "us"},
-    {"vendor": "no-such-vendor"}, {"from": "2999-01-01"},
+    {"vendor": "no-such-vendor"}, {"from": "2999-01-01"}, {"certainty": "confident"},
+    {"certainty": "confident", "vendor": "hikvision"}, {"certainty": "uncertain", "action": "sanction", "from": "2022"},
+    {"certainty": "confident", "q": "Hikvision"}, {"certainty": "confident", "vendor": "dahua", "jurisdiction": "gb"},
 ]
 
 
@@ -148,6 +154,7 @@ def values(conn):
         "department": column("SELECT DISTINCT department FROM documents") + ["office"],
         "actor": column("SELECT DISTINCT actor FROM actions") + ["office", "home-office", "government"],
         "from": ["2019", "2022-06-01", "2024-01"], "to": ["2020", "2023-06-30", "2025-12"],
+        "certainty": ["confident", "uncertain"],
         "q": ["Hikvision", "cameras -Hikvision", '"security risk"', "ban* OR remov*", "Dahua OR cameras"],
     }
 
