@@ -25,7 +25,7 @@ import topics
 from crawlers import config
 from nlp.topic import Topic
 
-from . import ingest, listing, schema
+from . import events, ingest, listing, schema
 
 
 CACHE_KIB = 256 * 1024  # SQLite's page cache while building (its default is 2 MB)
@@ -113,6 +113,9 @@ def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
             with _timed(report, "extractions"), db.conn:
                 say("ingesting extractions")
                 report.counts["extractions"] = ingest.ingest_extractions(db, read_jsonl(Path(extracted), errors))
+        with _timed(report, "events"), db.conn:
+            say("resolving events")
+            report.counts["events"] = events.refresh(db, vocabulary)
         with _timed(report, "index"):
             say("rebuilding full-text indexes")
             for table in schema.FTS:

@@ -51,9 +51,11 @@ def build(crawl_dir, extracted, out, fresh, max_drop, crash_at, topic):
                            progress=lambda m: click.echo(f"… {m}", err=True), crash_at=crash_at, topic=topic)
     except PublishRefused as exc:
         raise click.ClickException(f"not published: {exc}") from exc
-    rows = report.counts["rows"]
+    rows, events = report.counts["rows"], report.counts.get("events", {})
     click.echo(f"published {out} (build {report.build_id}): {rows.get('documents', 0)} documents, "
-               f"{rows.get('actions', 0)} actions, {rows.get('mentions', 0)} mentions; "
+               f"{rows.get('actions', 0)} actions, {rows.get('events', 0)} events "
+               f"({events.get('new', 0)} new, {events.get('updated', 0)} with new sources, "
+               f"{events.get('unplaced', 0)} unplaced), {rows.get('mentions', 0)} mentions; "
                f"timings {json.dumps(report.timings)}", err=True)
 
 

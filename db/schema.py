@@ -11,7 +11,7 @@ import sqlite_utils
 
 from . import listing
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class SchemaMismatch(RuntimeError):
@@ -62,13 +62,34 @@ TABLES = {
         id TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT""",
     "build_info": """
         key TEXT PRIMARY KEY, value TEXT""",
+    # issue 15: events, one per real-world act; actions are their mentions (nlp/events, db/events.py)
+    "events": """
+        id TEXT PRIMARY KEY, type TEXT NOT NULL, status TEXT NOT NULL, actor TEXT, actor_entity_id TEXT,
+        actors_named TEXT, announced_by TEXT, jurisdiction TEXT, date TEXT, date_precision TEXT, date_basis TEXT,
+        first_reported TEXT, primary_document_id TEXT REFERENCES documents(id), primary_basis TEXT,
+        documents INTEGER NOT NULL, sources INTEGER NOT NULL, disagreements TEXT, first_seen TEXT NOT NULL,
+        updated TEXT NOT NULL""",
+    "event_targets": """
+        event_id TEXT NOT NULL REFERENCES events(id), target TEXT NOT NULL, in_context INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (event_id, target)""",
+    "event_mentions": """
+        action_id TEXT PRIMARY KEY REFERENCES actions(id), event_id TEXT NOT NULL REFERENCES events(id),
+        document_id TEXT NOT NULL REFERENCES documents(id), role TEXT NOT NULL, date_basis TEXT""",
+    "event_redirects": """
+        old_id TEXT PRIMARY KEY, new_id TEXT, reason TEXT NOT NULL, at TEXT NOT NULL""",
 }
+EVENT_TABLES = ("events", "event_targets", "event_mentions", "event_redirects")
 
 INDEXES = [
     ("documents", ["source"]), ("documents", ["published"]), ("documents", ["kind"]),
     ("documents", ["department"]), ("document_versions", ["document_id"]), ("mentions", ["document_id"]),
     ("mentions", ["entity_id"]), ("actions", ["document_id"]), ("actions", ["date"]), ("actions", ["type"]),
     ("actions", ["actor"]), ("action_targets", ["target"]), ("entities", ["slug"]), ("crawl_runs", ["source"]),
+]
+EVENT_INDEXES = [
+    ("events", ["date"]), ("events", ["type"]), ("events", ["actor_entity_id"]), ("events", ["jurisdiction"]),
+    ("events", ["primary_document_id"]), ("event_targets", ["target"]), ("event_mentions", ["event_id"]),
+    ("event_mentions", ["document_id"]), ("event_redirects", ["new_id"]),
 ]
 
 VIEWS = {
@@ -91,16 +112,22 @@ VIEWS = {
           l.source, l.kind, l.jurisdiction,
           (SELECT published FROM documents WHERE rowid = l.doc_rowid) AS published
         FROM listing l""",
+    "event_sources": """
+        SELECT m.event_id, m.role, a.id AS action_id, a.evidence, a.actor AS actor_named, a.date AS date_as_stated,
+          m.date_basis, d.id AS document_id, d.title, d.url, d.kind, d.source, d.published,
+          COALESCE(d.outlet, d.department) AS publisher
+        FROM event_mentions m JOIN actions a ON a.id = m.action_id JOIN documents d ON d.id = m.document_id
+        ORDER BY m.event_id, m.role != 'primary', d.published, a.id""",
     "vendor_summary": """
-        SELECT e.slug AS vendor_slug, e.name AS vendor, a.type, COUNT(*) AS actions,
-          COUNT(DISTINCT d.jurisdiction) AS jurisdictions, MIN(a.date) AS first_action, MAX(a.date) AS latest_action
-        FROM action_targets x JOIN entities e ON e.id = x.target JOIN actions a ON a.id = x.action_id
-        JOIN documents d ON d.id = a.document_id
-        GROUP BY e.id, a.type""",
+        SELECT e.slug AS vendor_slug, e.name AS vendor, ev.type, COUNT(*) AS events,
+          SUM(x.in_context = 0) AS events_naming_it, COUNT(DISTINCT ev.jurisdiction) AS jurisdictions,
+          MIN(ev.date) AS first_event, MAX(ev.date) AS latest_event
+        FROM event_targets x JOIN entities e ON e.id = x.target JOIN events ev ON ev.id = x.event_id
+        GROUP BY e.id, ev.type""",
     "department_summary": """
-        SELECT a.actor, a.type, COUNT(*) AS actions, MIN(a.date) AS first_action, MAX(a.date) AS latest_action,
-          COUNT(DISTINCT a.document_id) AS documents
-        FROM actions a WHERE a.actor IS NOT NULL GROUP BY a.actor, a.type""",
+        SELECT ev.actor, ev.type, COUNT(*) AS events, MIN(ev.date) AS first_event, MAX(ev.date) AS latest_event,
+          SUM(ev.documents) AS documents
+        FROM events ev WHERE ev.actor IS NOT NULL GROUP BY ev.actor, ev.type""",
     "scrutiny": """
         SELECT d.department, COUNT(*) AS asked,
           SUM(CASE WHEN json_extract(d.extra, '$.status') IN ('answered', 'corrected') THEN 1 ELSE 0 END) AS answered,
@@ -123,6 +150,8 @@ FTS = {"documents": ["title", "text"], "actions": ["evidence"]}
 
 def _migration_1(db: sqlite_utils.Database) -> None:
     for name, columns in TABLES.items():
+        if name in EVENT_TABLES:
+            continue
         db.execute(f"CREATE TABLE IF NOT EXISTS [{name}] ({columns})")
     for table, columns in INDEXES:
         db[table].create_index(columns, if_not_exists=True)
@@ -139,7 +168,15 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db["crawl_failures"].create_index(["source", "resolved"], if_not_exists=True)
 
 
-MIGRATIONS = [_migration_1, _migration_2]
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Events (issue 15): one row per real-world act, its targets, its mentions, redirects of merged ids."""
+    for name in EVENT_TABLES:
+        db.execute(f"CREATE TABLE IF NOT EXISTS [{name}] ({TABLES[name]})")
+    for table, columns in EVENT_INDEXES:
+        db[table].create_index(columns, if_not_exists=True)
+
+
+MIGRATIONS = [_migration_1, _migration_2, _migration_3]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

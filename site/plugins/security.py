@@ -14,7 +14,7 @@ import sqlite3
 from datasette import hookimpl
 
 OUR_PAGES = ("/", "/timeline", "/sources")
-OUR_PREFIXES = ("/vendors/", "/organisations/")
+OUR_PREFIXES = ("/vendors/", "/organisations/", "/events/")
 STRICT = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 RELAXED = "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"

@@ -75,7 +75,7 @@ def test_unknown_vendor_is_a_404(ds_server):
 
 
 def test_canned_queries_and_exports(ds_server):
-    for name in ("ban_matrix", "actions_per_month", "declined_on_security_grounds", "whats_new"):
+    for name in ("ban_matrix", "events_per_month", "declined_on_security_grounds", "whats_new"):
         r = httpx.get(f"{ds_server.url}/tracker/{name}.json?_shape=array")
         assert r.status_code == 200, name
     csv = httpx.get(ds_server.url + "/tracker/timeline.csv")
