@@ -71,7 +71,7 @@ def ingest_vocabulary(db: sqlite_utils.Database, topic: Topic) -> None:
     for vid, v in vocab["vendors"].items():
         entities.append((f"vendor:{vid}", "vendor", v["name"], slug(v["name"]), v.get("country"),
                          f"vendor:{v['parent']}" if v.get("parent") else None, v.get("sector"), None,
-                         int(bool(v.get("chinese")))))
+                         int(bool(v.get("in_scope")))))
     organisations = vocab["organisations"]
     for oid, o in organisations.items():
         parent = org_entity_id(organisations[o["parent"]]["name"]) if o.get("parent") else None

@@ -1,29 +1,35 @@
 """From trigger words to actions: the rules for type, modality, actor, targets and date.
 
+The rules are the language of the domain; every word of the topic (its action
+types and what each does, the words that say a sentence is about it, its
+governments) comes from the topic's vocab.yml (``ActionRules(vocab)``).
+
 One sentence at a time:
 
 1. A question (a written question's "To ask ...", anything ending in "?") is
-   nobody's action. A sentence must name a vendor, a class of equipment, or
-   equipment at all (or, for no-comment and denial, sit in a document about it).
-2. The trigger's id gives its type (``ban_installation.stop`` -> ban_installation);
-   the generic ``ban`` family is typed by its context: networks -> disconnect,
-   sites and installing -> ban_installation, else ban_procurement.
-3. Negation before the trigger ("has no plans to ban") drops it; "considering a
-   ban" is a review; a call ("called for", "urged", "should" from anyone but a
-   government) turns a ban, removal or sanction into call_for_ban.
+   nobody's action. A sentence must name a vendor, a class of vendors, the
+   topic's equipment, or the topic's context words (a type's own ``context``
+   too; a denial or a refusal to comment needs only a document about the topic).
+2. The trigger's id gives its type (``<type>.<rule>``); a trigger family
+   (``<family>.<rule>``, vocab ``trigger_families``) is typed by the words
+   around it, first match wins.
+3. Negation before the trigger ("has no plans to ban") drops it, unless the type
+   is ``self_negating``; considering or proposing a restriction is the type whose
+   role is ``reviews``; a call ("called for", "urged", "should" from anyone but a
+   government) for a restriction or a law is the type whose role is ``calls_for``.
 4. Actor: in the nearest clause before the trigger that names one ("X ruled
    that Y acted when it banned" -> Y), the first organisation, office, place,
    person or group that is not the object of a preposition (across "the",
    "its"...), not a modifier ("government-funded") and not part of a dateline;
-   an owner gives way to what it owns ("the UK Government's Foreign Affairs
+   an owner gives way to what it owns ("the Government's Foreign Affairs
    Committee", "the US Federal Communications Commission"). A vendor acts only
-   in its own denial ("the company said..." -> the document's vendor), the
-   Chinese state never. A finite passive ("was blacklisted") skips the subject:
-   "by X" ("made by X" names a maker, not an agent), "in <country>", else the
-   document's issuer (answering department, agency, speaker).
+   in its own denial (role ``denies``; "the company said..." -> the document's
+   vendor), organisations of the vocabulary's ``not_actors`` never. A finite
+   passive ("was blacklisted") skips the subject: "by X" ("made by X" names a
+   maker, not an agent), "in <country>", else the document's issuer (answering
+   department, agency, speaker), else the jurisdiction's government.
 5. Targets: the vendors named in the sentence; ``*`` for a class
-   ("companies subject to China's National Intelligence Law"); else the
-   document's vendors.
+   ("companies subject to a named law"); else the document's vendors.
 6. Date: the first date in the sentence that is not a deadline and not after the
    document's date; else the document's date.
 """
@@ -85,13 +91,6 @@ STRONG_CALL = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|calls? from (?:\w+ ){
                          r"push\w* for|campaign\w* for|lobb\w+|petition\w*|want\w* (?:\w+ ){0,4}to|recommend\w*|"
                          r"follow (?:the )?(?:us|lead|example|united states|america)|it is time)\b", re.I)
 WEAK_CALL = re.compile(r"\b(should|must|ought to|needs? to|has to|have to)\b", re.I)
-LISTED_PARTIES = re.compile(r"\b(entit(?:y|ies)|compan(?:y|ies)|firms?|subsidiar(?:y|ies)|affiliates?)\b", re.I)
-NETWORK = re.compile(r"\b(connect\w*|networks?)\b", re.I)
-INSTALL = re.compile(r"\b(install\w*|deploy\w*|sites?|buildings?|premises|estate|offices?|facilit\w+|"
-                     r"government property|street\w*)\b", re.I)
-PROCURE = re.compile(r"\b(procur\w+|purchas\w+|buy\w*|bought|contract\w*|tender\w*|supplier\w*|bidder\w*|sales?|"
-                     r"sell\w*|import\w*|market\w*|authori[sz]\w+|licen[cs]\w*|acqui\w+|grants?|fund\w*)\b", re.I)
-SECURITY_CONTEXT = re.compile(r"\b(security|surveillance|cameras?|cctv|equipment|suppliers?)\b", re.I)
 PREPOSITIONS = {"of", "from", "to", "with", "on", "in", "at", "for", "about", "against", "into", "onto", "than",
                 "between", "like", "including", "by", "under", "over", "via", "within", "across", "among"}
 BE = {"been", "being", "is", "are", "was", "were", "get", "got", "gets"}
@@ -108,12 +107,10 @@ REPORTING = re.compile(r"(said|says|stated|states|announced|announces|confirmed|
 DATELINE = re.compile(r"\s*(?:[A-Z][\w.]*,?\s+){1,4}(?:\([A-Za-z]+\)\s+)?[—–-]{1,2}\s")
 GOVERNMENT_KINDS = {"government", "department", "agency", "regulator", "commissioner", "police", "council",
                     "parliament"}
-JURISDICTION_GOVERNMENT = {"GB": "UK Government", "US": "US Government", "AU": "Australian Government",
-                           "CA": "Government of Canada", "IN": "Government of India", "NZ": "New Zealand Government",
-                           "EU": "European Commission"}
-HIGH_CONFIDENCE_RULES = {"stop", "no_longer", "must_not", "authorization", "not_connected", "entity_list", "policy",
-                         "rip_out", "rip_and_replace", "rejects_claims", "declined", "withheld", "checks",
-                         "orders_checks", "section_889", "into_law", "code_of_practice", "ns_cmic"}
+ABOUT_SUBJECT = {"denies", "declines"}  # roles whose sentences concern the document's subject, named or not
+AFTER, BEFORE = 15, 8  # the words a trigger family's cues are looked for in
+# a sentence referring back to the target of the one before ("He called on the government to get rid of them")
+BACK_REFERENCE = r"them|they|these|those|such|it|its"
 
 
 @dataclass
@@ -147,13 +144,43 @@ class ActionRules:
         self.window = window
         self.model = confidence  # nlp/confidence.py Model, or None: the rules' own estimate
         self.keep_signals = False  # python -m nlp calibrate reads the signals of each action
-        self.types = set(vocab["actions"])
-        self.org_kind = {o["name"]: o["kind"] for o in vocab["organisations"].values()}
+        self.types: dict[str, dict] = vocab["actions"]
+        self.role_type = {spec["role"]: name for name, spec in self.types.items() if spec.get("role")}
+        self.type_context = {name: re.compile(spec["context"], re.I) for name, spec in self.types.items()
+                             if spec.get("context")}
+        self.type_requires = {name: re.compile(spec["requires"], re.I) for name, spec in self.types.items()
+                              if spec.get("requires")}
+        self.families = {family: [(cue["type"], _regex(cue.get("after")), _regex(cue.get("around"))) for cue in cues]
+                         for family, cues in (vocab.get("trigger_families") or {}).items()}
+        words = vocab.get("context") or {}
+        self.sentence_context = _regex(words.get("sentence"))
+        self.back_reference = re.compile(r"\b(" + "|".join([BACK_REFERENCE] + [re.escape(w) for w in
+                                                          words.get("back_references") or []]) + r")\b")
+        self.high_confidence = set(vocab.get("high_confidence_rules") or [])
+        organisations = vocab["organisations"]
+        self.org_kind = {o["name"]: o["kind"] for o in organisations.values()}
         self.conventions = Conventions(vocab)
         self.person_office: dict[str, str] = {}
-        self.chinese = {v["name"] for v in vocab["vendors"].values() if v["chinese"]}
-        # the Chinese state answers for its firms; it never bans, removes or calls for a ban of them
-        self.chinese_state = {o["name"] for o in vocab["organisations"].values() if o.get("jurisdiction") == "CN"}
+        self.governments = {jurisdiction: organisations[oid]["name"]
+                            for jurisdiction, oid in (vocab.get("governments") or {}).items()}
+        self.in_scope = {v["name"] for v in vocab["vendors"].values() if v.get("in_scope")}
+        # the state the vendors answer to never bans, removes or calls for a ban of them
+        silent = set((vocab.get("not_actors") or {}).get("jurisdictions") or [])
+        self.not_actors = {o["name"] for o in organisations.values() if o.get("jurisdiction") in silent}
+        self.modifiers = frozenset(words.get("modifiers") or [])
+        self.scopes = {rule: set(families) for rule, families in (vocab.get("rule_scopes") or {}).items()}
+
+    def _role(self, kind: str | None) -> str | None:
+        return self.types.get(kind or "", {}).get("role")
+
+    def _restricts(self, family: str) -> bool:
+        """A restriction's trigger: a type that restricts, or a trigger family (typed as one)."""
+        return bool(self.types.get(family, {}).get("restricts")) or family in self.families
+
+    def _applies(self, rule: str, family: str) -> bool:
+        """Whether a rule limited to some triggers applies to this family: the vocabulary's rule_scopes
+        name them; without one, every restriction's trigger."""
+        return family in self.scopes[rule] if rule in self.scopes else self._restricts(family)
 
     # -- the document -------------------------------------------------------
 
@@ -174,7 +201,7 @@ class ActionRules:
             "doc_vendors": _unique([s.kb_id_ for s in entities if s.label_ == "VENDOR"] + list(meta.get("title_vendors") or [])),
             "doc_class": any(s.label_ == "CLASS" for s in entities),
         }
-        context["topical"] = context["doc_class"] or any(v in self.chinese for v in context["doc_vendors"]) \
+        context["topical"] = context["doc_class"] or any(v in self.in_scope for v in context["doc_vendors"]) \
             or bool(meta.get("title_topical"))
         found: list[Action] = []
         self.person_office = offices_of_people(entities)
@@ -187,14 +214,16 @@ class ActionRules:
             ents = [e for e in entities if sent.start <= e.start < sent.end]
             seen_types: set[str] = set()
             actions = [a for a in (self._action(doc, sent, t, ents, context) for t in in_sent) if a]
-            if any(a.type == "call_for_ban" for a in actions):  # "recommended that X ban Y" is a call, not advice
-                actions = [a for a in actions if not (a.type == "guidance" and a.trigger.lower().startswith("recommend"))]
+            if any(self._role(a.type) == "calls_for" for a in actions):  # "recommended that X ban Y" is a call
+                actions = [a for a in actions if not (self._role(a.type) == "advises"
+                                                      and a.trigger.lower().startswith("recommend"))]
             for action in actions:
                 if action.type not in seen_types:
                     seen_types.add(action.type)
                     found.append(action)
         if context["topical"]:
-            found += self._rebuttals(doc, vendor_spans, context, {a.start for a in found if a.type == "denial"})
+            found += self._rebuttals(doc, vendor_spans, context,
+                                     {a.start for a in found if self._role(a.type) == "denies"})
         for action in found:
             if self.model is not None and action.signals:
                 action.confidence = round(self.model.score(action.signals), 2)
@@ -202,6 +231,9 @@ class ActionRules:
 
     def _rebuttals(self, doc, vendor_spans, ctx, taken: set[int]) -> list[Action]:
         """Vendors speaking against an allegation or decision in plain reporting (nlp/statements.py)."""
+        denial = self.role_type.get("denies")
+        if denial is None:
+            return []
         anchors = list(vendor_spans)
         for m in COMPANY_WORDS.finditer(self.text):
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
@@ -219,11 +251,11 @@ class ActionRules:
             if vendor is None:
                 continue
             taken.add(start)
-            signals = calibration.signals("denial", "denial.statement", False, vendor, "VENDOR", True, True, False,
+            signals = calibration.signals(denial, f"{denial}.statement", False, vendor, "VENDOR", True, True, False,
                                           bool(self._dates_in(doc, sent)), ctx["kind"], end - start)
-            out.append(Action(type="denial", actor=vendor, vendors=[vendor], date=self._date(doc, sent, ctx, sent[:1]),
+            out.append(Action(type=denial, actor=vendor, vendors=[vendor], date=self._date(doc, sent, ctx, sent[:1]),
                               evidence=self.text[start:end], start=start, end=end, confidence=0.6,
-                              rule="denial.statement", trigger="", signals=signals))
+                              rule=f"{denial}.statement", trigger="", signals=signals))
         return out
 
     # -- one trigger ---------------------------------------------------------
@@ -238,28 +270,30 @@ class ActionRules:
         if not has_target:
             if not ctx["topical"]:
                 return None
-            if family not in ("no_comment", "denial") and not SECURITY_CONTEXT.search(text) \
-                    and not (family == "sanction" and LISTED_PARTIES.search(text)):  # "adding 28 entities to the Entity List"
+            own_context = self.type_context.get(family)  # "adding 28 entities to the Entity List"
+            if self._role(family) not in ABOUT_SUBJECT and not (self.sentence_context and self.sentence_context.search(text)) \
+                    and not (own_context and own_context.search(text)):
                 return None
-            if family == "legislation" and not re.search(r"\bsecurity\b", text, re.I):
+            required = self.type_requires.get(family)
+            if required and not required.search(text):
                 return None
         before = doc[max(sent.start, trigger.start - self.window):trigger.start]
         before_text = self.text[before.start_char:before.end_char]
         kind = self._type(family, sent, trigger)
         if kind is None:
             return None
-        if kind not in ("no_comment", "denial", "disconnect") or family == "ban":
+        if not (self.types[kind].get("self_negating") and family == kind):
             near = {t.lower_ for t in doc[max(sent.start, trigger.start - 5):trigger.start]}
             if near & NEGATION or NEGATION_PHRASES.search(before_text) or NO_OBLIGATION.search(text):
                 return None
-        if family in ("ban", "ban_procurement", "ban_installation", "remove", "sanction") \
-                and IRREALIS.search(self.text, sent.start_char, trigger.start_char):
+        if self._applies("irrealis", family) and IRREALIS.search(self.text, sent.start_char, trigger.start_char):
             return None  # "if it became law, it could lead to ... grounding drones"
         if BACKGROUND.match(self.text, sent.start_char, trigger.start_char):
-            return None  # "Although hampered by the U.S. sanctions, Hikvision's revenue ...": background
-        if family not in ("denial", "no_comment") and context.mention_only(
-                doc, sent, trigger, self.text, self._dates_in(doc, sent), family):
-            return None  # "the ban", "Hikvision, blacklisted by the US,", "rules that bar": named, not reported
+            return None  # "Although hampered by the U.S. sanctions, the vendor's revenue ...": background
+        if self._role(family) not in ABOUT_SUBJECT and context.mention_only(
+                doc, sent, trigger, self.text, self._dates_in(doc, sent), self._applies("undated_passive", family),
+                self.modifiers):
+            return None  # "the ban", "the vendor, blacklisted by the US,", "rules that bar": named, not reported
         if rule == "ensure_not" and not ENSURE.search(before_text):  # "we do not use X" states a fact
             return None
         if rule == "decided_not" and not DECISION.search(before_text):  # "asked them not to use": no decision
@@ -269,34 +303,41 @@ class ActionRules:
         if JOB_TITLE.search(before_text) and not re.search(r"(ed|ing)$", trigger[0].lower_):
             # a noun in a job title: "head of research & investigations at Big Brother Watch"
             return None
-        if kind in ("ban_procurement", "ban_installation", "remove", "disconnect", "sanction") \
-                and (CONSIDER.search(before_text) or PROPOSAL.search(self.text, sent.start_char, trigger.start_char)):
+        restricts = bool(self.types[kind].get("restricts"))
+        if restricts and (CONSIDER.search(before_text) or PROPOSAL.search(self.text, sent.start_char, trigger.start_char)):
             # "departments should consider removing": advice (guide 5.1 guidance); "is considering a ban": review
-            kind = "guidance" if DIRECTIVE.search(text) and CONSIDER.search(before_text) else "review"
-        if kind == "review" and (STRONG_CALL.search(before_text) or NOT_REVIEW.search(text)):
+            role = "advises" if DIRECTIVE.search(text) and CONSIDER.search(before_text) else "reviews"
+            kind = self.role_type.get(role)  # a restriction considered is none (if the topic has no such type)
+            if kind is None:
+                return None
+            restricts = False
+        role = self._role(kind)
+        if role == "reviews" and (STRONG_CALL.search(before_text) or NOT_REVIEW.search(text)):
             return None  # a call for a review is no action (the set's convention); "judicial review"
-        if trigger.start == sent.start and trigger[0].lower_.endswith("ing") and kind != "denial":
+        if trigger.start == sent.start and trigger[0].lower_.endswith("ing") and role != "denies":
             return None  # "Banning companies is no small step": a gerund subject speaks in general
-        if family == "legislation" and rule in ("rule", "word") and ctx["kind"] in REPORTING_KINDS \
+        if self._role(family) == "enacts" and rule in ("rule", "word") and ctx["kind"] in REPORTING_KINDS \
                 and RULE_WORDS.search(trigger.text):
             return None  # news of a regulator's new rules is their substantive act; the rule itself is the notice's
-        if self._vendor_speaks(doc, sent, ents, ctx) and kind not in ("denial", "no_comment"):
+        if self._vendor_speaks(doc, sent, ents, ctx) and role not in ABOUT_SUBJECT:
             return None  # what a vendor says about a decision is its rebuttal, not the decision's news
         actor, actor_kind, actor_from_text = self._actor(doc, sent, trigger, ents, ctx, kind)
-        if kind in ("ban_procurement", "ban_installation", "remove", "disconnect", "sanction", "legislation"):
-            if STRONG_CALL.search(before_text) and not (actor_kind in GOVERNMENT_KINDS | {"GOVREF"}
-                                                         and family == "legislation"):
-                kind = "call_for_ban"
-            elif WEAK_CALL.search(before_text) and self._caller(actor_kind, ctx):
-                kind = "call_for_ban"
-        if kind == "no_comment" and not self._declines_as_government(actor_kind, actor_from_text, ents, trigger, ctx):
-            return None  # "Huawei declined to comment", "a spokeswoman for the law firm declined": no government
-        if self._chinese_state_speaks(ents, trigger):
-            return None  # "Beijing always encourages Chinese companies to ...": the Chinese state never acts here
+        if restricts or role == "enacts":
+            if (STRONG_CALL.search(before_text) and not (actor_kind in GOVERNMENT_KINDS | {"GOVREF"}
+                                                          and self._role(family) == "enacts")) \
+                    or (WEAK_CALL.search(before_text) and self._caller(actor_kind, ctx)):
+                kind = self.role_type.get("calls_for")  # "urged the Government to ban": a call, if the topic has one
+                if kind is None:
+                    return None
+                role = "calls_for"
+        if role == "declines" and not self._declines_as_government(actor_kind, actor_from_text, ents, trigger, ctx):
+            return None  # "the vendor declined to comment", "a spokeswoman for the law firm declined": no government
+        if self._not_actor_speaks(ents, trigger):
+            return None  # "Beijing always encourages its companies to ...": a not_actors state never acts here
         found_actor = actor
-        if kind not in ("denial", "call_for_ban"):
+        if role not in ("denies", "calls_for"):
             actor = self.conventions.refine(kind, actor, actor_kind == "GOVREF", text.lower())
-        if kind == "denial" and actor_kind != "VENDOR":
+        if role == "denies" and actor_kind != "VENDOR":
             vendor_subject = next((e for e in ents if e.label_ == "VENDOR" and e.start < trigger.start), None)
             if vendor_subject is None and not re.search(r"\b(company|spokes\w+|firm|statement)\b", text, re.I):
                 return None
@@ -306,10 +347,10 @@ class ActionRules:
                 actor, actor_kind, actor_from_text = self._main_vendor(ctx), "VENDOR", False
         vendors, vendors_from_text = self._targets(ents, actor, kind, ctx)
         evidence_start, evidence_end = _stripped(self.text, sent)
-        confidence = (0.9 if rule in HIGH_CONFIDENCE_RULES else 0.75) - (0 if actor_from_text else 0.15) \
+        confidence = (0.9 if rule in self.high_confidence else 0.75) - (0 if actor_from_text else 0.15) \
             - (0 if vendors_from_text else 0.1)
         signals = calibration.signals(
-            kind, trigger.id_, rule in HIGH_CONFIDENCE_RULES, actor, actor_kind, actor_from_text, vendors_from_text,
+            kind, trigger.id_, rule in self.high_confidence, actor, actor_kind, actor_from_text, vendors_from_text,
             actor != found_actor, bool(self._dates_in(doc, sent)), ctx["kind"], len(text))
         return Action(
             type=kind, actor=actor, vendors=vendors, date=self._date(doc, sent, ctx, trigger),
@@ -318,7 +359,7 @@ class ActionRules:
         )
 
     def _declines_as_government(self, actor_kind, actor_from_text, ents, trigger, ctx) -> bool:
-        """A refusal to comment is a no_comment only from a government body (guide 5.1): one the text names as
+        """A refusal to comment is a refusal (role declines) only from a government body (guide 5.1): one the text names as
         the refuser, or the body answering the document (a written answer)."""
         before = [e for e in ents if e.end <= trigger.start]
         if before and before[-1].label_ == "VENDOR" and trigger.start - before[-1].end <= 4:
@@ -327,13 +368,13 @@ class ActionRules:
             return actor_kind in GOVERNMENT_KINDS | {"GOVREF", "OFFICE", "government", "department", "agency"}
         return bool(ctx["issuer"]) or ctx["kind"] in ("written_question", "written_statement", "hansard", "govuk")
 
-    def _chinese_state_speaks(self, ents, trigger) -> bool:
-        """The nearest body before the trigger is the Chinese state (its spokespeople included)."""
+    def _not_actor_speaks(self, ents, trigger) -> bool:
+        """The nearest body before the trigger is one of the vocabulary's not_actors (its spokespeople included)."""
         before = [e for e in ents if e.end <= trigger.start and e.label_ in ("ORG", "OFFICE", "GPE", "PERSON")]
-        return bool(before) and before[0].kb_id_ in self.chinese_state and before[0].label_ != "PERSON"
+        return bool(before) and before[0].kb_id_ in self.not_actors and before[0].label_ != "PERSON"
 
     def _vendor_speaks(self, doc, sent, ents, ctx) -> bool:
-        """The sentence is a vendor's reported rebuttal ('Dahua argued that the congressional decision to restrict
+        """The sentence is a vendor's reported rebuttal ('the vendor argued that the congressional decision to restrict
         ... gives the FCC no basis')."""
         vendors = [e for e in ents if e.label_ == "VENDOR"]
         if not vendors and not ctx["topical"]:
@@ -342,35 +383,37 @@ class ActionRules:
                                    [e for e in ents if e.label_ in ("PERSON", "ORG", "OFFICE", "GPE")]) is not None
 
     def _target_before(self, sent: Span, ctx) -> bool:
-        """'... Hikvision and Dahua cameras. He called on the government to get rid of all of them.': a target
+        """'... X and Y cameras. He called on the government to get rid of all of them.': a target
         named in the sentence before, when this one refers back to it ('them', 'these', 'such')."""
         if not ctx["topical"]:
             return False
         words = self.text[sent.start_char:sent.end_char].lower()
-        if not re.search(r"\b(them|they|these|those|such|it|its|the devices|the cameras)\b", words):
+        if not self.back_reference.search(words):
             return False
         return any(e.label_ in ("VENDOR", "CLASS", "EQUIP") and sent.start_char - 400 <= e.start_char < sent.start_char
                    for e in self.entities)
 
     def _main_vendor(self, ctx) -> str | None:
-        return next((v for v in ctx["doc_vendors"] if v in self.chinese), None) or next(iter(ctx["doc_vendors"]), None)
+        return next((v for v in ctx["doc_vendors"] if v in self.in_scope), None) or next(iter(ctx["doc_vendors"]), None)
 
     def _type(self, family: str, sent: Span, trigger: Span) -> str | None:
+        """The trigger's type: its family when that is a type, else the first cue of its trigger family
+        found in the words after it (``after``) or around it (``around``)."""
         if family in self.types:
             return family
-        if family != "ban":
+        cues = self.families.get(family)
+        if not cues:
             return None
-        after_span = sent.doc[trigger.start:min(sent.end, trigger.end + 15)]
-        window_span = sent.doc[max(sent.start, trigger.start - 8):min(sent.end, trigger.end + 15)]
+        after_span = sent.doc[trigger.start:min(sent.end, trigger.end + AFTER)]
+        window_span = sent.doc[max(sent.start, trigger.start - BEFORE):min(sent.end, trigger.end + AFTER)]
         after = self.text[after_span.start_char:after_span.end_char]
         window = self.text[window_span.start_char:window_span.end_char]
-        if NETWORK.search(after) and re.search(r"\bconnect", after, re.I):
-            return "disconnect"
-        if PROCURE.search(window):
-            return "ban_procurement"
-        if INSTALL.search(window):
-            return "ban_installation"
-        return "ban_procurement"
+        for kind, after_cue, around_cue in cues:
+            if after_cue is None and around_cue is None:
+                return kind
+            if (after_cue is not None and after_cue.search(after)) or (around_cue is not None and around_cue.search(window)):
+                return kind
+        return None
 
     def _caller(self, actor_kind: str | None, ctx) -> bool:
         """Whether "should"/"must" from this actor is a demand rather than an instruction."""
@@ -390,7 +433,7 @@ class ActionRules:
         agents = [e for e in candidates if _by_agent(doc, sent, e) and e.label_ != "VENDOR"]
         # reported speech and relative clauses: "X ruled that Y acted when it banned" -> Y, the
         # subject of the nearest clause before the trigger that names one
-        # in the passive the subject suffers the action ("Hikvision was blacklisted by the US")
+        # in the passive the subject suffers the action ("the vendor was blacklisted by the US")
         for start in ([] if _passive(doc, sent, trigger) else _clause_starts(doc, sent, trigger)):
             for e in candidates:
                 if e.start < start or not self._can_act(doc, sent, e, kind, trigger, ents):
@@ -411,22 +454,22 @@ class ActionRules:
             text = self.text[sent.start_char:sent.end_char]
             if not NATIONAL_CUE.search(text) or LOCAL_CUE.search(text):
                 return None, None, False
-        gov = JURISDICTION_GOVERNMENT.get(ctx["jurisdiction"])
+        gov = self.governments.get(ctx["jurisdiction"])
         return (gov, "government", False) if gov else (None, None, False)
 
     def _can_act(self, doc, sent, e, kind, trigger, ents) -> bool:
         """A subject, not the object of a preposition ("banned from the Government estate"), not a
         modifier ("government-funded"), and no vendor unless the action is its denial; the owner
         of the trigger acts wherever it stands ("added to the Commerce Department's Entity List")."""
-        if e.label_ == "VENDOR" and kind != "denial":
+        if e.label_ == "VENDOR" and self._role(kind) != "denies":
             return False
-        if e.label_ in ("ORG", "OFFICE", "GPE") and e.kb_id_ in self.chinese_state:
+        if e.label_ in ("ORG", "OFFICE", "GPE") and e.kb_id_ in self.not_actors:
             return False
         if self.org_kind.get(e.kb_id_) == "media":  # "according to Reuters", "told the BBC": who reports acts not
             return False
-        if e.label_ == "PERSON" and any(o.label_ in ("ORG", "OFFICE", "GPE") and o.kb_id_ in self.chinese_state
+        if e.label_ == "PERSON" and any(o.label_ in ("ORG", "OFFICE", "GPE") and o.kb_id_ in self.not_actors
                                         and 0 <= e.start - o.end <= 2 for o in ents):
-            return False  # "Chinese Foreign Ministry spokeswoman Mao Ning"
+            return False  # "<a not_actors ministry> spokeswoman <name>"
         if e.end_char < len(self.text) and self.text[e.end_char] == "-":
             return False
         if e.end < len(doc) and doc[e.end].lower_ in ("'s", "’s") and trigger.start - e.end <= 2:
@@ -435,7 +478,7 @@ class ActionRules:
 
     @staticmethod
     def _owned(doc, e, ents):
-        """"Australia's Department of Defence", "the UK Government's foreign affairs committee": the
+        """"Australia's Department of Defence", "the Government's foreign affairs committee": the
         organisation owned acts, not its owner."""
         if e.end < len(doc) and doc[e.end].lower_ in ("'s", "’s"):
             owned = next((o for o in ents if o.label_ in ("ORG", "OFFICE") and e.end < o.start <= e.end + 4), None)
@@ -459,7 +502,7 @@ class ActionRules:
                     return ctx["speaker"], "PERSON"
                 if span.text.lower() in ("we", "i") and ctx["kind"] == "news":  # a quote from someone unnamed
                     return None, None
-            gov = JURISDICTION_GOVERNMENT.get(ctx["jurisdiction"])
+            gov = self.governments.get(ctx["jurisdiction"])
             if gov:
                 return gov, "GOVREF"  # a government named by reference ("the Government"): guide 5.2
             return (ctx["issuer"], "department") if ctx["issuer"] else (span.text, "GOVREF")
@@ -472,7 +515,8 @@ class ActionRules:
         return name, label
 
     def _targets(self, ents, actor, kind, ctx) -> tuple[list[str], bool]:
-        vendors = _unique(e.kb_id_ for e in ents if e.label_ == "VENDOR" and (kind == "denial" or e.kb_id_ != actor))
+        vendors = _unique(e.kb_id_ for e in ents if e.label_ == "VENDOR" and (self._role(kind) == "denies"
+                                                                                or e.kb_id_ != actor))
         if vendors:
             return vendors, True
         if any(e.label_ == "CLASS" for e in ents):
@@ -488,7 +532,7 @@ class ActionRules:
 
     def _date(self, doc, sent, ctx, trigger) -> str | None:
         """The date in the sentence nearest the trigger, a written-out one before one read against the
-        document's date ("barred TikTok in March, while in 2020 it said it would ban Huawei" -> 2020;
+        document's date ("barred the app in March, while in 2020 it said it would ban the vendor" -> 2020;
         "In January 2020, in a report made public last week, ... recommended" -> 2020-01); never a
         deadline, never after the document's date."""
         published = ctx["published"]
@@ -514,7 +558,7 @@ def _by_agent(doc, sent, span) -> bool:
 
 
 def _prepositional(doc, sent, span) -> bool:
-    """The object of a preposition, across determiners: 'from the Chinese government'."""
+    """The object of a preposition, across determiners: 'from the foreign government'."""
     i = span.start - 1
     for _ in range(2):
         if i < sent.start or doc[i].lower_ not in DETERMINERS:
@@ -610,3 +654,8 @@ def _unique(values) -> list:
             seen.add(v)
             out.append(v)
     return out
+
+
+def _regex(pattern: str | None) -> re.Pattern | None:
+    """A vocabulary regex (case-insensitive), or None where the vocabulary has none."""
+    return re.compile(pattern, re.I) if pattern else None

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList, ensure_path, filter_spans
 
-from . import compile, shapes
+from . import compile, people, shapes
 from .actions import ActionRules
 from .confidence import Model
 from .topic import CJK, Topic
@@ -92,6 +92,7 @@ class PolicyEntities(_TopicData):
                                 if compile.expand(row)[0] == "TOKEN"]
         self.cjk_pattern = re.compile("|".join(re.escape(r["pattern"]) for r in cjk)) if cjk else None
         self.cjk_ids = {r["pattern"]: r["id"] for r in cjk}
+        self.not_names = frozenset(people.NOT_NAMES) | frozenset(topic.vocab.get("not_names") or [])
 
     def __call__(self, doc: Doc) -> Doc:
         topic = self._checked()
@@ -133,7 +134,7 @@ class PolicyEntities(_TopicData):
                     extra.append(Span(doc, span.start, span.end, label="ORG", kb_id=canonical))
                     taken.add(extra[-1])
         offices = [s for s in chosen if s.label_ == "OFFICE"]  # "Defence Minister Richard Marles" names him too
-        for start, end, value in shapes.people(text):
+        for start, end, value in shapes.people(text, self.not_names):
             span = doc.char_span(start, end, alignment_mode="contract")
             if span is not None and len(span) and (taken.free(span) or any(
                     o.start <= span.start and span.end <= o.end for o in offices)):

@@ -19,29 +19,29 @@ from pathlib import Path
 
 SIGNALS = ["bias", "specific_rule", "word_rule", "statement", "actor_in_text", "vendors_in_text",
            "actor_by_default", "no_actor", "by_convention", "dated", "official", "long_sentence", "person_actor"]
-TYPES = ["ban_procurement", "ban_installation", "disconnect", "remove", "sanction", "review", "legislation",
-         "guidance", "call_for_ban", "denial", "no_comment"]
 OFFICIAL = {"written_question", "written_statement", "hansard", "govuk", "federal_register", "gov_other"}
 
 
 def signals(kind: str, rule: str, specific: bool, actor: str | None, actor_kind: str | None, actor_in_text: bool,
             vendors_in_text: bool, by_convention: bool, dated: bool, doc_kind: str, sentence_length: int) -> dict:
-    """The signals of one action, as 0/1 (or a fraction) by name."""
+    """The signals of one action, as 0/1 (or a fraction) by name; its type is the signal ``type:<type>``
+    (the other types' signals are 0, left out)."""
     out = {
         "bias": 1.0, "specific_rule": float(specific), "word_rule": float(rule.endswith(".word")),
-        "statement": float(rule == "denial.statement"), "actor_in_text": float(actor_in_text),
+        "statement": float(rule.endswith(".statement")), "actor_in_text": float(actor_in_text),
         "vendors_in_text": float(vendors_in_text),
         "actor_by_default": float(not actor_in_text and actor_kind in ("government", "GOVREF")),
         "no_actor": float(actor is None), "by_convention": float(by_convention), "dated": float(dated),
         "official": float(doc_kind in OFFICIAL), "long_sentence": min(1.0, sentence_length / 400),
         "person_actor": float(actor_kind == "PERSON"),
     }
-    out.update({f"type:{t}": float(kind == t) for t in TYPES})
+    out[f"type:{kind}"] = 1.0
     return out
 
 
-def names() -> list[str]:
-    return SIGNALS + [f"type:{t}" for t in TYPES]
+def names(types: list[str]) -> list[str]:
+    """Every signal of a topic with these action types."""
+    return SIGNALS + [f"type:{t}" for t in types]
 
 
 class Model:
@@ -60,11 +60,15 @@ class Model:
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def fit(rows: list[tuple[dict, bool]], l2: float = 1.0, steps: int = 4000, rate: float = 0.5) -> dict[str, float]:
-    """Weights by gradient descent on the mean log-loss with an L2 penalty (deterministic: no sampling)."""
+def fit(rows: list[tuple[dict, bool]], types: list[str] | None = None, l2: float = 1.0, steps: int = 4000,
+        rate: float = 0.5) -> dict[str, float]:
+    """Weights by gradient descent on the mean log-loss with an L2 penalty (deterministic: no sampling), over
+    the signals of the topic's action `types` (default: the types the rows have)."""
     import numpy
 
-    keys = names()
+    if types is None:
+        types = sorted({k[5:] for values, _ in rows for k in values if k.startswith("type:")})
+    keys = names(types)
     x = numpy.array([[values.get(k, 0.0) for k in keys] for values, _ in rows] or [[0.0] * len(keys)])
     y = numpy.array([float(ok) for _, ok in rows] or [0.0])
     w = numpy.zeros(len(keys))
@@ -101,7 +105,9 @@ def calibrate(train: list[dict], nlp) -> dict:
                 for a in p["actions"] if a.get("signals")]
     finally:
         pipe.rules.keep_signals = False
-    weights = fit(rows)
+    from .components import pipeline_topic
+
+    weights = fit(rows, pipeline_topic(nlp).action_types())
     model = Model(weights)
     scored = [(model.score(values), ok) for values, ok in rows]
     share, count = precision_at(scored)

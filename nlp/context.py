@@ -6,12 +6,13 @@ act. ``mention_only`` is true when the trigger
 - is a noun no act of making governs: "the ban", "the FCC's restrictions", "its review"
   (but "imposed a ban", "launched a review", "the ban was announced" report one);
 - is a participle describing something: "cameras, some of them banned by the US",
-  "Hikvision, blacklisted by the US since 2019";
+  "the vendor, blacklisted by the US since 2019";
 - sits in a clause describing a rule: "rules that bar the sale", "a bill which would ban";
 - is a perfect passive restating an undated act: "has been banned by the US".
 
 Each test looks at a few tokens around the trigger in its sentence (token spans of a
-spaCy Doc); nothing here reads the topic's vocabulary.
+spaCy Doc); nothing here reads the topic's vocabulary: the caller passes the topic's
+nouns that modify an act's noun ("a camera ban": vocab ``context.modifiers``).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their
                "latest", "recent", "proposed", "possible", "similar", "same", "further", "another", "each",
                "comprehensive", "sweeping", "formal", "independent", "internal", "broader", "wide", "wide-ranging",
                "partial", "de", "facto", "current", "planned", "ongoing", "us", "u.s.", "uk", "eu", "import",
-               "procurement", "purchase", "trade", "export", "investment", "camera", "cctv"}
+               "procurement", "purchase", "trade", "export", "investment"}
 VERB_BEFORE = {"to", "will", "would", "should", "must", "may", "might", "could", "can", "cannot", "did", "does",
                "do", "not", "n't", "also", "it", "they", "we", "he", "she", "i", "who", "which"}
 # verbs that make an act of a noun: "imposed a ban", "launched a review", "issued guidance"
@@ -74,8 +75,8 @@ def _word(doc: Doc, i: int) -> str:
     return doc[i].lower_ if 0 <= i < len(doc) else ""
 
 
-def is_noun(doc: Doc, sent: Span, trigger: Span) -> bool:
-    """The trigger is used as a noun ("the ban", "a review", "restrictions")."""
+def is_noun(doc: Doc, sent: Span, trigger: Span, modifiers: frozenset = frozenset()) -> bool:
+    """The trigger is used as a noun ("the ban", "a review", "restrictions", a topic's "camera ban")."""
     word = trigger[-1].lower_
     if word not in NOUNS:
         return False
@@ -85,7 +86,7 @@ def is_noun(doc: Doc, sent: Span, trigger: Span) -> bool:
     after = _word(doc, trigger.end) if trigger.end < sent.end else ""
     if before in VERB_BEFORE:
         return False
-    if before in DETERMINERS or before.endswith(("'s", "’s")) or before in ("'s", "’s"):
+    if before in DETERMINERS or before in modifiers or before.endswith(("'s", "’s")) or before in ("'s", "’s"):
         return True
     return after in ("on", "of", "against", "was", "is", "has", "had", "came", "took", "applies", "covers",
                      "will", "would", ".", ",", ";", "process", "findings", "found", "concluded")
@@ -118,7 +119,7 @@ def made(doc: Doc, sent: Span, trigger: Span, text: str, dates=()) -> bool:
 
 
 def describing_participle(doc: Doc, sent: Span, trigger: Span) -> bool:
-    """'Hikvision, blacklisted by the US', 'cameras, some of them banned by the US': a participle describing
+    """'the vendor, blacklisted by the US', 'cameras, some of them banned by the US': a participle describing
     a noun, not a finite verb reporting an act."""
     if len(trigger) != 1 or not PARTICIPLE.match(trigger[0].lower_):
         return False
@@ -173,7 +174,7 @@ LAW_SUBJECTS = {"legislation", "bill", "bills", "act", "law", "laws", "section",
                 "regulation", "regulations", "order", "statute", "amendment", "provision", "provisions", "measure"}
 
 
-def law_subject(doc: Doc, sent: Span, trigger: Span) -> bool:
+def law_subject(doc: Doc, sent: Span, trigger: Span, modifiers: frozenset = frozenset()) -> bool:
     """'This legislation bans ...', 'Those rules bar ...', 'Section 1709 names X and bars them': what a law says
     is its content, not an act of the day (the law's own passage is `legislation`)."""
     for i in range(trigger.start - 1, max(sent.start, trigger.start - 12) - 1, -1):
@@ -185,7 +186,8 @@ def law_subject(doc: Doc, sent: Span, trigger: Span) -> bool:
             after = doc[i + 1].lower_ if i + 1 < sent.end else ""
             if after == "to" or before in PREPOSITIONS or before in VERB_BEFORE:
                 return False  # "a plan to remove", "under the Act", "will order an assessment"
-            return word not in AMBIGUOUS or before in DETERMINERS or doc[i].text[0].isupper() or i == sent.start
+            return word not in AMBIGUOUS or before in DETERMINERS or before in modifiers or doc[i].text[0].isupper() \
+                or i == sent.start
     return False
 
 
@@ -195,26 +197,28 @@ FINDING = re.compile(r"^(found|finds|revealed|reveals|showed|shows|identified|co
                      r"confirmed)$", re.I)
 
 
-def vague(doc: Doc, sent: Span, trigger: Span, text: str, has_date: bool, family: str = "") -> bool:
+def vague(doc: Doc, sent: Span, trigger: Span, text: str, has_date: bool, restriction: bool = False) -> bool:
     """Restatements too vague to be an act (the set's convention): several countries at once ("banned in the
     US and the UK", "banned or removed in the UK, US, Australia ..."), a present-tense passive state without
     agent or date ("is already barred from using"), or a hypothetical ("could have led to ... being banned";
-    but "said they would be removed" reports a commitment)."""
+    but "said they would be removed" reports a commitment). `restriction`: the trigger is a restriction's."""
     after = text[trigger.end_char:trigger.end_char + 120]
     if COUNTRIES_AGENT.match(after):
         return True
     before = text[max(sent.start_char, trigger.start_char - 60):trigger.start_char]
-    if family in ("ban", "ban_procurement", "sanction") and not has_date and PARTICIPLE.match(trigger[0].lower_) \
+    if restriction and not has_date and PARTICIPLE.match(trigger[0].lower_) \
             and PRESENT_PASSIVE.search(before) and not re.match(r"^\s*by\b", after):
         return True
     return bool(MODAL_HYPOTHETICAL.search(before)) and not REPORTED.search(text, sent.start_char, trigger.start_char)
 
 
-def mention_only(doc: Doc, sent: Span, trigger: Span, text: str, dates=(), family: str = "") -> bool:
+def mention_only(doc: Doc, sent: Span, trigger: Span, text: str, dates=(), restriction: bool = False,
+                 modifiers: frozenset = frozenset()) -> bool:
     """The trigger names an act the sentence does not report (see the module's docstring). `dates` are the
-    (start, end, ...) character spans of the sentence's dates."""
-    if is_noun(doc, sent, trigger) and not made(doc, sent, trigger, text, dates):
+    (start, end, ...) character spans of the sentence's dates; `restriction`: the trigger is a restriction's;
+    `modifiers`: the topic's nouns that modify an act's noun."""
+    if is_noun(doc, sent, trigger, modifiers) and not made(doc, sent, trigger, text, dates):
         return True
     return describing_participle(doc, sent, trigger) or describing_clause(doc, sent, trigger) \
-        or undated_restatement(doc, text, sent, trigger, bool(dates)) or law_subject(doc, sent, trigger) \
-        or vague(doc, sent, trigger, text, bool(dates), family)
+        or undated_restatement(doc, text, sent, trigger, bool(dates)) or law_subject(doc, sent, trigger, modifiers) \
+        or vague(doc, sent, trigger, text, bool(dates), restriction)

@@ -18,14 +18,12 @@ from typing import Iterable, Iterator
 
 from spacy.language import Language
 
-from . import relevance
 from .components import pipeline_topic
 from .people import merge
+from .relevance import Relevance
 from .topic import Topic
 
 CHUNK = 100_000
-CHINESE_MADE = re.compile(r"\b(chinese|china)[- ](made|owned|linked|built)\b|\bchinese (surveillance|security|cctv) "
-                          r"(cameras?|equipment|firms|companies)", re.I)
 
 
 class BadRecord(ValueError):
@@ -60,7 +58,7 @@ def chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
     return pieces
 
 
-def _meta(record: dict, topic: Topic) -> dict:
+def _meta(record: dict, topic: Topic, title_context: re.Pattern | None) -> dict:
     people = record.get("people") or []
     speaker = next((p.get("name") for p in people if isinstance(p, dict) and p.get("role") == "speaker"), None)
     title = record.get("title") or ""
@@ -68,7 +66,7 @@ def _meta(record: dict, topic: Topic) -> dict:
     title_vendors = topic.vendors_in(title)
     return {
         "issuer": issuer, "title_vendors": title_vendors,
-        "title_topical": bool(title_vendors) or bool(CHINESE_MADE.search(title)),
+        "title_topical": bool(title_vendors) or bool(title_context and title_context.search(title)),
         "speaker": speaker, "jurisdiction": record.get("jurisdiction") or "",
         "published": record.get("published"), "kind": record.get("kind") or "",
     }
@@ -77,6 +75,9 @@ def _meta(record: dict, topic: Topic) -> dict:
 def extract_records(nlp: Language, records: Iterable[dict], batch_size: int = 32) -> Iterator[dict]:
     """Extraction records, in input order, for already-checked input records."""
     topic = pipeline_topic(nlp)
+    words = (topic.vocab.get("context") or {}).get("title")
+    title_context = re.compile(words, re.I) if words else None  # a title naming the subject without a vendor
+    relevance = Relevance(topic.vocab)
     pending: dict[int, dict] = {}
     parts: dict[int, list] = defaultdict(list)
     expected: dict[int, int] = {}
@@ -84,7 +85,7 @@ def extract_records(nlp: Language, records: Iterable[dict], batch_size: int = 32
     def docs():
         for index, record in enumerate(records):
             pending[index] = record
-            meta = _meta(record, topic)
+            meta = _meta(record, topic, title_context)
             title = record.get("title") or ""
             text = record.get("text") or ""
             pieces = chunks(text)
@@ -101,13 +102,13 @@ def extract_records(nlp: Language, records: Iterable[dict], batch_size: int = 32
     for doc, index in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
         parts[index].append(doc)
         while next_out in expected and len(parts[next_out]) == expected[next_out]:
-            yield _assemble(topic, pending.pop(next_out), parts.pop(next_out))
+            yield _assemble(relevance, pending.pop(next_out), parts.pop(next_out))
             next_out += 1
     for index in sorted(pending):  # a batch the error handler skipped: report what is left
-        yield _assemble(topic, pending[index], parts.get(index, []))
+        yield _assemble(relevance, pending[index], parts.get(index, []))
 
 
-def _assemble(topic: Topic, record: dict, docs: list) -> dict:
+def _assemble(relevance: Relevance, record: dict, docs: list) -> dict:
     vendors, orgs, people, mentions, actions = [], [], [], [], []
     has_class = False
     title_doc = next((d for d in docs if d._.meta["part"] == "title"), None)
@@ -139,7 +140,7 @@ def _assemble(topic: Topic, record: dict, docs: list) -> dict:
         if name and (name in text or any(name.startswith(p + " ") for p in people)):  # "Lord Alton" -> his title
             people.append(name)
     vendors, orgs = _unique(vendors), _unique(orgs)
-    relevant, reasons = relevance.assess(topic.vocab, title, record.get("text") or "", vendors, has_class,
+    relevant, reasons = relevance.assess(title, record.get("text") or "", vendors, has_class,
                                          actions, record.get("kind"))
     return {
         "id": record["id"], "relevant": relevant, "relevance_reasons": reasons,

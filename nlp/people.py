@@ -64,8 +64,8 @@ NOT_NAMES = {
     "Council", "House", "Commons", "Lords", "Parliament", "The", "This", "That", "His", "Her", "Majesty",
     "Majesty's", "Majesty’s", "Noble", "Lord", "Bishop", "Chancellor", "Privy", "Member", "Members", "Hon", "Friend",
     "General", "Attorney", "Duchy", "Prime", "Home", "Foreign", "Defence", "Cabinet", "Treasury", "Mr", "Mrs", "Ms",
-    "Dr", "Sir", "UK", "US", "China", "Chinese", "British", "American", "Australian", "Federal", "National",
-    "Security", "Commission", "Police", "Commissioner", "Surveillance", "Camera", "Act", "Bill", "Written",
+    "Dr", "Sir", "UK", "US", "British", "American", "Australian", "Federal", "National",
+    "Security", "Commission", "Police", "Commissioner", "Act", "Bill", "Written",
     "Question", "Answer", "Statement", "In", "On", "At", "For", "By", "And", "But", "If", "We", "It", "They", "He",
     "She", "As", "Yesterday", "Today", "Reuters", "Inc", "Ltd", "Co", "Group", "Technology", "Technologies",
     "Digital", "Communications", "Daily", "News", "Times", "Guardian", "Telegraph", "Mail", "Online", "Opinion",
@@ -95,21 +95,21 @@ POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 POSSESSIVE_WORD = re.compile(r"['’]s$")  # "Big Brother Watch's Madeleine Stone": the owner is no part of the name
 
 
-def _clean(text: str, start: int, name: str, keep_single: bool = False):
+def _clean(text: str, start: int, name: str, keep_single: bool = False, not_names=frozenset(NOT_NAMES)):
     """(start, end, name) without leading title or role words and trailing non-names, or None."""
     words = name.split()
     offset = start
-    while words and (words[0] in NOT_NAMES or HONORIFIC.match(words[0] + " ") or POSSESSIVE_WORD.search(words[0])):
+    while words and (words[0] in not_names or HONORIFIC.match(words[0] + " ") or POSSESSIVE_WORD.search(words[0])):
         offset += len(words[0])
         words = words[1:]
         while offset < len(text) and text[offset] in " \t":
             offset += 1
-    while words and words[-1] in NOT_NAMES:
+    while words and words[-1] in not_names:
         words = words[:-1]
     if not words:
         return None
     words[-1] = POSSESSIVE.sub("", words[-1])
-    if not words[-1] or any(w in NOT_NAMES for w in words):
+    if not words[-1] or any(w in not_names for w in words):
         return None
     if len(words) < 2 and not keep_single:
         return None
@@ -157,11 +157,12 @@ def _needed(name: str, text: str) -> bool:
     return any(word in text for word in NEEDS.get(name, ("",)))
 
 
-def people(text: str):
-    """(start, end, normalised name) for people named with a title, role, byline or credit."""
+def people(text: str, not_names: set[str] | frozenset[str] = frozenset(NOT_NAMES)):
+    """(start, end, normalised name) for people named with a title, role, byline or credit; ``not_names``
+    are the capitalised words never part of a name (NOT_NAMES and a topic's own ``not_names``)."""
     for m in PEER.finditer(text) if _needed("PEER", text) else ():
         name = m.group(2)
-        if name.split()[0] in NOT_NAMES:
+        if name.split()[0] in not_names:
             continue
         title = "Baroness" if m.group(1) == "Lady" else m.group(1)  # Hansard's "Lady Northover" is a baroness
         yield m.start(1), m.end(2), f"{title} {POSSESSIVE.sub('', name)}"
@@ -170,11 +171,11 @@ def people(text: str):
         if not _needed(name, text):
             continue
         for m in globals()[name].finditer(text):
-            found = _clean(text, m.start(1), m.group(1), keep_single=single)
+            found = _clean(text, m.start(1), m.group(1), keep_single=single, not_names=not_names)
             if found:
                 yield found
     for m in _backwards(text):
-        found = _clean(text, m.start(1), m.group(1))
+        found = _clean(text, m.start(1), m.group(1), not_names=not_names)
         if found:
             yield found
     for pattern in (BYLINE, PLURAL):
@@ -184,13 +185,14 @@ def people(text: str):
             start = m.start(1)
             for piece in _SPLIT.split(m.group(1)):
                 at = text.find(piece, start)
-                found = _clean(text, at, piece, keep_single=pattern is PLURAL) if piece and at >= 0 else None
+                found = _clean(text, at, piece, keep_single=pattern is PLURAL, not_names=not_names) \
+                    if piece and at >= 0 else None
                 if found:
                     yield found
                 start = max(start, at + len(piece))
     for m in CREDIT.finditer(text) if _needed("CREDIT", text) else ():
         group = next(g for g in (1, 2, 3) if m.group(g))
-        found = _clean(text, m.start(group), m.group(group))
+        found = _clean(text, m.start(group), m.group(group), not_names=not_names)
         if found:
             yield found
 

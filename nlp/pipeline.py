@@ -23,6 +23,7 @@ import logging
 from pathlib import Path
 
 import spacy
+import srsly
 from spacy.language import Language
 from spacy.symbols import ORTH
 
@@ -39,6 +40,9 @@ ABBREVIATIONS = ["hon.", "Hon.", "Rt.", "rt.", "cf.", "No.", "no.", "Nos.", "par
                  "Co.", "Inc.", "Corp.", "Gov.", "Govt.", "Dept.", "St.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.",
                  "Nov.", "Dec.", "HL.", "Deb.", "Sen.", "Rep.", "Prof.", "Cllr."]
 PATTERN_FILES = ("vendors", "organisations", "references", "actions")  # the order the rulers take them in
+# Patterns of the domain's language every topic shares (nlp/patterns/): references to a government,
+# to the document's issuer ("we", "my department") and to those who call for action ("MPs").
+GENERIC_PATTERNS = Path(__file__).parent / "patterns"
 RULERS = (("LOWER", ""), ("ORTH", "_orth"), ("TOKEN", "_tokens"))  # matcher kind, suffix of the ruler's name
 RULER = "policy_phrases"
 
@@ -60,7 +64,8 @@ def ruler_patterns(topic: Topic) -> dict[str, list[dict]]:
     patterns (TOKEN) for the rest; CJK-script vendors and wildcard triggers are policy_entities' own."""
     groups: dict[str, list[dict]] = {"LOWER": [], "ORTH": [], "TOKEN": []}
     for name in PATTERN_FILES:
-        for row in topic.patterns(name):
+        rows = topic.patterns(name) + generic_patterns(name)
+        for row in sorted(rows, key=lambda r: r["id"]):  # each file is sorted by id (tests/nlp/test_patterns.py)
             if isinstance(row["pattern"], str) and CJK.search(row["pattern"]):
                 continue
             kind, expanded = compile.expand(row)
@@ -71,6 +76,12 @@ def ruler_patterns(topic: Topic) -> dict[str, list[dict]]:
         groups[kind] = [dict(r, pattern=r["pattern"] if isinstance(r["pattern"], str) else " ".join(r["pattern"]))
                         for r in groups[kind]]
     return groups
+
+
+def generic_patterns(name: str) -> list[dict]:
+    """nlp/patterns/<name>.jsonl: the domain's patterns every topic's pipeline takes."""
+    path = GENERIC_PATTERNS / f"{name}.jsonl"
+    return list(srsly.read_jsonl(path)) if path.is_file() else []
 
 
 def build_nlp(topic: str | Path | None = None) -> Language:

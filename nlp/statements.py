@@ -1,9 +1,9 @@
 """Vendor rebuttals (guide 5.1 `denial`): a vendor speaking against an allegation or a decision.
 
 Trigger words find only some denials ("rejects the allegations", "baseless"); vendors also
-rebut in plain reporting: "Hikvision said it was false to present its cameras as a threat",
-"the company said it was disappointed by the decision", "Dahua stresses that the FCC has
-not banned Dahua", "Hikvision filed a petition for review". A sentence is a rebuttal when
+rebut in plain reporting: "the vendor said it was false to present its cameras as a threat",
+"the company said it was disappointed by the decision", "Acme stresses that the FCC has
+not banned Acme", "Acme filed a petition for review". A sentence is a rebuttal when
 
 - a vendor (or "the company", "the firm", "a spokesperson" of the document's vendor) is the
   subject of a reporting or stance verb or of a legal step (``SPEAKS``), and
@@ -72,8 +72,8 @@ ROLES = re.compile(r"spokes|director|manager|president|chief|head|officer|execut
 
 def _subject(doc: Doc, sent: Span, verb: int, vendors: list[Span], main_vendor: str | None,
              others: list[Span]) -> str | None:
-    """The vendor that is the subject of the verb at `verb`: a vendor right before it ("Hikvision said",
-    "Hikvision USA, Inc. filed", "Hikvision's general manager X told", "Dahua, which ..., said"), or "the
+    """The vendor that is the subject of the verb at `verb`: a vendor right before it ("Acme said",
+    "Acme USA, Inc. filed", "Acme's general manager X told", "Acme, which ..., said"), or "the
     company", "a spokesperson" meaning the document's vendor; never the object of a preposition."""
     vendor = next((v for v in sorted(vendors, key=lambda v: -v.end) if v.end <= verb and verb - v.end <= 14), None)
     if vendor is not None:

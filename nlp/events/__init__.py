@@ -13,7 +13,7 @@ How (ANNOTATION.md section 6; the details are in each module's docstring):
    organisations with parents from the vocabulary; ministers to the department
    they made a statement or answered for), its jurisdiction (the actor's; the
    document's only when the actor is unknown), its targets (vendors in the
-   sentence, ``*`` for a class; the document's Chinese vendors kept as vendors in
+   sentence, ``*`` for a class; the document's in-scope vendors kept as vendors in
    context) and the basis of its date: ``record`` (the document is the act),
    ``stated`` (the text gives an earlier date: a restatement), ``reported`` (a
    report made on or after the act) or ``undated``.

@@ -1,7 +1,7 @@
 """B-cubed precision and recall of event resolution against labelled event keys.
 
 A labelled file holds documents in the PLAN record format whose gold actions
-carry an ``event`` key ("GB:ban_installation:2022-11-24:sensitive-sites-wms");
+carry an ``event`` key ("GB:<type>:2022-11-24:sensitive-sites-wms");
 actions with the same key are one event. Two measures per file:
 
 - ``gold``: the labelled actions themselves are resolved, as if the extractor

@@ -25,7 +25,7 @@ def topic_copy(tmp_path_factory):
     folder = tmp_path_factory.mktemp("topic") / "copy"
     shutil.copytree(topics.directory("cameras"), folder, ignore=shutil.ignore_patterns("recordings", "eval"))
     vocab = yaml.safe_load((folder / "vocab.yml").read_text())
-    vocab["vendors"]["acme_vision"] = {"name": "Acme Vision", "country": "CN", "parent": None, "chinese": True,
+    vocab["vendors"]["acme_vision"] = {"name": "Acme Vision", "country": "CN", "parent": None, "in_scope": True,
                                        "sector": "surveillance"}
     (folder / "vocab.yml").write_text(yaml.safe_dump(vocab, sort_keys=False))
     rows = list(srsly.read_jsonl(folder / "patterns" / "vendors.jsonl"))
