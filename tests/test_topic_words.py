@@ -127,6 +127,8 @@ PENDING = {
     "bench/load.py": "searches from the topic (after #19's bench rewrite lands)",
     "bench/stages.py": "queries from the topic (after #19's bench rewrite lands)",
     "bench/pages.py": "page URLs from the topic's vocabulary (the bench part of #13)",
+    "db/eventview.py": "the class label from the vocabulary (the site part of #13)",
+    "site/templates/tracker/event.html": "the class label from the vocabulary (the site part of #13)",
 }
 
 
