@@ -149,7 +149,8 @@ def summarise(out_dir: Path, names, since: float = 0.0) -> dict:
         invalid += sum(1 for d in dropped if d["reason"].startswith("invalid"))
         errors = ", ".join(f"{k} {v}" for k, v in sorted(run["errors"].items())) or "none"
         lines.append(f"{name:24} {run['items']:4} documents, {run['requests']:3} requests, "
-                     f"{run['dropped']} dropped, {run['failures']} failed; errors: {errors}")
+                     f"{run['dropped']} dropped, {run['failures']} failed, {run.get('limits', 0)} limited; "
+                     f"errors: {errors}")
     return {"text": "\n".join(lines), "invalid": invalid, "unfinished": unfinished}
 
 

@@ -5,7 +5,10 @@ At the end of a run it writes, beside the documents:
 - ``<spider>.run.json``: start, end, requests, responses, items, errors by kind;
 - ``<spider>.failures.jsonl``: requests that failed for good (URL, status, reason),
   which the database keeps in ``crawl_failures`` and the next run asks again;
-- ``<spider>.dropped.jsonl``: items a pipeline dropped, with the reason.
+- ``<spider>.dropped.jsonl``: items a pipeline dropped, with the reason;
+- ``<spider>.limits.jsonl``: caps and windows the run hit (pages not fetched, fields cut), with the
+  reason; they are counted in the run's errors as ``limit_<kind>``, and a run that hit one is not
+  clean (an incremental run does not start after it).
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ from pathlib import Path
 from scrapy import signals
 
 from .pipelines import open_output
+
+
+# stats counted into the run's errors besides errors/*: caps and windows hit, text mended
+COUNTED = {"limits/": "limit_", "repaired/": "repaired_"}
 
 
 def _now() -> str:
@@ -70,6 +77,10 @@ class CrawlRecorder:
         for key, value in stats.items():
             if key.startswith("spider_exceptions/") and isinstance(value, int):
                 errors["exception_" + key.split("/", 1)[1]] += value
+            for prefix, label in COUNTED.items():  # left out on purpose, or mended: counted, never silent
+                if key.startswith(prefix) and isinstance(value, int):
+                    errors[label + key[len(prefix):]] += value
+        limits = getattr(spider, "limits", [])
         record = {
             "source": spider.name, "started": self.started, "finished": _now(),
             "finish_reason": reason,
@@ -77,7 +88,7 @@ class CrawlRecorder:
             "responses": stats.get("downloader/response_count", 0),
             "bytes": stats.get("downloader/response_bytes", 0),
             "items": stats.get("item_scraped_count", 0),
-            "dropped": len(self.dropped), "failures": len(failures),
+            "dropped": len(self.dropped), "failures": len(failures), "limits": len(limits),
             "retries": stats.get("retry/count", 0) + stats.get("retry_after/count", 0),
             "reclaimed": stats.get("distributed/reclaimed", 0),
             "errors": dict(errors),
@@ -87,7 +98,8 @@ class CrawlRecorder:
         failures_path = self.out_dir / f"{spider.name}.failures.jsonl"
         _write_jsonl(failures_path, failures, self.crawler.settings)
         _write_jsonl(self.out_dir / f"{spider.name}.dropped.jsonl", self.dropped, self.crawler.settings)
-        if reason == "finished" and not failures_path.read_text().strip():  # a resumed job: its earlier runs too
+        _write_jsonl(self.out_dir / f"{spider.name}.limits.jsonl", limits, self.crawler.settings)
+        if reason == "finished" and not failures_path.read_text().strip() and not limits:  # a resumed job too
             self._remember_success(spider.name)
 
     def _remember_success(self, name: str) -> None:

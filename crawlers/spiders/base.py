@@ -5,6 +5,8 @@
 - ``@parses_json``: callbacks get parsed JSON; a cut-off body is asked again, bounded;
 - ``each_record()``: one broken record is logged and skipped, the rest kept;
 - ``on_error()``: the errback that records a failure (URL, status, reason);
+- ``hit_limit()``: a cap, window or bound that leaves something out, logged and counted;
+- ``follow_api_url()``: a URL the API handed us (next page, full text), only on the source;
 - ``archive()``: the raw bytes, gzip-compressed and content-addressed;
 - ``document()``: a Document with the fields every source fills the same way;
 - ``date()``: a source date, or None with the raw text kept and a warning.
@@ -19,7 +21,7 @@ import json
 import logging
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
 from scrapy.downloadermiddlewares.retry import get_retry_request
@@ -27,6 +29,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import config
 from ..dates import source_date
+from ..feeds import MAX_PERSON_FIELD, ParsedFeed, parse_feed
 from ..items import Document
 
 logger = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ class PolicySpider(scrapy.Spider):
         self.allowed_domains = sorted({urlsplit(self.source["base_url"]).hostname}
                                       | {urlsplit(u).hostname for u in self.source.get("feeds", [])})
         self.failures: list[dict] = []
+        self.limits: list[dict] = []
         self._archive_dir: Path | None = None
 
     @classmethod
@@ -135,6 +139,31 @@ class PolicySpider(scrapy.Spider):
         if fallback is not None:
             yield fallback
 
+    def hit_limit(self, kind: str, url: str, detail: str) -> None:
+        """Something left out on purpose (a paging cap, a result window, a field cut to its bound):
+        logged, counted as ``limits/<kind>`` (crawl_runs.errors) and never silent. A run that hit one
+        is not clean: the next incremental run does not start after it."""
+        self.crawler.stats.inc_value(f"limits/{kind}")
+        self.logger.warning("limit %s at %s: %s", kind, url, detail)
+        self.limits.append({"source": self.name, "kind": kind, "url": url, "detail": detail[:300], "at": _now()})
+
+    def follow_api_url(self, response, url, what: str, **kwargs) -> scrapy.Request | None:
+        """A request for a URL the API gave us, when it stays on the source over HTTP(S); otherwise
+        a failure with the reason (Scrapy's offsite filter would drop it silently, #18)."""
+        if not isinstance(url, str) or not url.strip():
+            return None
+        target = urljoin(response.url, url.strip())
+        parts = urlsplit(target)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https"):
+            self.record_failure(target[:300], None, f"refused {what}: {parts.scheme or 'relative'}: URL")
+            return None
+        if not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
+            self.record_failure(target[:300], None, f"refused {what} off the source: {host}")
+            return None
+        kwargs.setdefault("errback", self.on_error)
+        return scrapy.Request(target, **kwargs)
+
     def record_failure(self, url: str, status: int | None, reason: str) -> None:
         kind = f"http_{status}" if status else reason.split(":")[0].lower().replace(" ", "_")
         self.crawler.stats.inc_value(f"errors/{kind}")
@@ -155,6 +184,19 @@ class PolicySpider(scrapy.Spider):
                 handle.write(response.body)
             tmp.replace(path)
         return digest
+
+    def read_feed(self, response) -> ParsedFeed | None:
+        """An RSS or Atom body through crawlers.feeds: a cut field is a limit, a feed that is no feed
+        (empty, an HTML error page, nothing recoverable) a failure with its reason; None then."""
+        feed = parse_feed(response.body, response.url, response.headers.get("Content-Type", b"").decode())
+        self.crawler.stats.inc_value(f"feeds/{feed.outcome}")
+        if feed.cut_fields:
+            self.hit_limit("feed_field_cut", response.url, f"{feed.cut_fields} author field(s) cut to "
+                                                           f"{MAX_PERSON_FIELD} characters before parsing")
+        if feed.outcome == "failed":
+            self.record_failure(response.url, response.status, f"malformed feed: {feed.error}")
+            return None
+        return feed
 
     # -- items ----------------------------------------------------------------
 

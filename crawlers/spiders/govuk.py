@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..feeds import parse_feed
 from ..html import strip_tags, to_text
 from .base import PolicySpider, parses_json
 
@@ -38,9 +37,8 @@ class GovukSpider(PolicySpider):
             yield self.api_request(SEARCH, following, callback=self.parse, cb_kwargs={"params": following})
 
     def parse_feed(self, response):
-        feed = parse_feed(response.body, response.url, response.headers.get("Content-Type", b"").decode())
-        if feed.outcome == "failed":
-            self.record_failure(response.url, response.status, f"malformed feed: {feed.error}")
+        feed = self.read_feed(response)
+        if feed is None:
             return
         yield from self.each_record(response, list(feed.entries), lambda e: self._from_feed_entry(e, response))
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from ..feeds import canonical_link, parse_feed
+from ..feeds import canonical_link
 from ..html import strip_tags
 from .base import PolicySpider
 
@@ -33,10 +33,8 @@ class NewsFeedsSpider(PolicySpider):
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
 
     def parse(self, response):
-        feed = parse_feed(response.body, response.url, response.headers.get("Content-Type", b"").decode())
-        self.crawler.stats.inc_value(f"feeds/{feed.outcome}")
-        if feed.outcome == "failed":
-            self.record_failure(response.url, response.status, f"malformed feed: {feed.error}")
+        feed = self.read_feed(response)
+        if feed is None:
             return
         yield from self.each_record(response, feed.entries,
                                     lambda e: self._document(e, feed.title, response))
