@@ -72,14 +72,17 @@ class PolicySpider(scrapy.Spider):
         kwargs.setdefault("errback", self.on_error)
         return scrapy.Request(url, **kwargs)
 
-    def searches(self, incremental_key: str | None = None) -> list[dict]:
-        """The configured searches; on an incremental run, only what is new."""
+    def searches(self) -> list[dict]:
+        """The configured searches; on an incremental run, only what is new: the source's
+        ``incremental_param`` set to two days before the last clean run, written as the source's
+        ``incremental_value`` says (``{date}`` by default; GOV.UK wants ``from:{date}``)."""
         searches = [dict(s) for s in self.source.get("searches", [])]
         since = self.last_success()
-        key = incremental_key or self.source.get("incremental_param")
+        key = self.source.get("incremental_param")
         if since and key:
+            value = self.source.get("incremental_value", "{date}").format(date=(since - timedelta(days=2)).isoformat())
             for search in searches:
-                search.setdefault(key, (since - timedelta(days=2)).isoformat())
+                search.setdefault(key, value)
         return searches
 
     def last_success(self) -> date | None:

@@ -2,7 +2,11 @@
 result's body and organisations, and the configured GOV.UK Atom feeds.
 
 A result whose content item cannot be fetched (404, 410, a cut-off body) is
-still kept, from what the search result or feed entry says.
+still kept, from what the search result or feed entry says. A guide or travel
+advice keeps its text in ``details.parts[]`` (one body per part), other schemas
+in ``details.body``. Incremental runs filter on ``public_timestamp`` with the
+search API's own date syntax (``from:YYYY-MM-DD``); paging stops at MAX_PAGES,
+logged and counted as a limit.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ class GovukSpider(PolicySpider):
     name = "govuk"
 
     def start_requests(self):
-        for search in self.searches(incremental_key="filter_public_timestamp"):
+        for search in self.searches():
             params = {"order": "-public_timestamp", "start": 0, "count": 20, **search}
             yield self.api_request(SEARCH, params, callback=self.parse, cb_kwargs={"params": params})
         for feed in self.source.get("feeds", []):
@@ -32,9 +36,16 @@ class GovukSpider(PolicySpider):
         yield from self.each_record(response, results,
                                     lambda r: self._content_request(_path(r["link"]), self._from_search(r, response)))
         start, count, total = int(params["start"]), int(params["count"]), page.get("total")
-        if results and not (isinstance(total, int) and start + count >= total) and start // count < MAX_PAGES:
-            following = dict(params, start=start + count)
-            yield self.api_request(SEARCH, following, callback=self.parse, cb_kwargs={"params": following})
+        if not results or (isinstance(total, int) and start + count >= total):
+            return
+        max_pages = int(self.source.get("max_pages", MAX_PAGES))
+        if start // count + 1 >= max_pages:
+            self.hit_limit("paging_cap", response.url, f"stopped after {max_pages} pages of {count}; "
+                                                       f"{total - start - count if isinstance(total, int) else 'more'}"
+                                                       " results not fetched")
+            return
+        following = dict(params, start=start + count)
+        yield self.api_request(SEARCH, following, callback=self.parse, cb_kwargs={"params": following})
 
     def parse_feed(self, response):
         feed = self.read_feed(response)
@@ -59,9 +70,7 @@ class GovukSpider(PolicySpider):
     def _from_content(self, c: dict, response):
         path = c["base_path"]
         orgs = [o["title"] for o in (c.get("links") or {}).get("organisations", []) if o.get("title")]
-        body = (c.get("details") or {}).get("body") or ""
-        if isinstance(body, list):  # some schemas give [{content_type, content}]
-            body = next((b.get("content", "") for b in body if b.get("content_type") == "text/html"), "")
+        body = _body_html(c.get("details") or {})
         when = c.get("first_published_at") or c.get("public_updated_at")
         return self.document(
             path, response=response, url=f"https://www.gov.uk{path}",
@@ -98,6 +107,26 @@ class GovukSpider(PolicySpider):
             published_raw=entry.get("updated"),
             extra={"from": "atom"},
         )
+
+
+def _body_html(details: dict) -> str:
+    """The HTML of a content item: ``details.body``, or each of ``details.parts[]`` under its title
+    (guides, travel advice). A body may be a string or [{content_type, content}] (multi-type)."""
+    parts = [p for p in _list(details.get("parts")) if isinstance(p, dict)]
+    if parts:
+        return "".join(f"<h2>{_escape(p.get('title') or '')}</h2>{_html_of(p.get('body'))}" for p in parts)
+    return _html_of(details.get("body"))
+
+
+def _html_of(body) -> str:
+    if isinstance(body, list):
+        return next((b.get("content") or "" for b in body
+                     if isinstance(b, dict) and b.get("content_type") == "text/html"), "")
+    return body if isinstance(body, str) else ""
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _path(link) -> str:
