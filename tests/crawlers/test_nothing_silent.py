@@ -78,7 +78,7 @@ def test_an_empty_200_json_body_is_asked_again_then_a_failure(tmp_path):
     def act(spider):
         url = "https://www.federalregister.gov/api/v1/documents.json?page=1"
         request = Request(url, meta={"retry_times": 2})
-        assert list(spider.parse(TextResponse(url=url, body=b"", request=request), page_number=1)) == []
+        assert list(spider.parse(TextResponse(url=url, body=b"", request=request), params={"page": 1, "per_page": 20})) == []
 
     spider, run, _ = recorded_run(UsFederalRegisterSpider, tmp_path, act)
     assert spider.failures[0]["reason"].startswith("bad JSON") and run["errors"]["bad_body"] == 1

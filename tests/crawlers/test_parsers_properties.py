@@ -31,7 +31,8 @@ def drifted(record: dict, data) -> dict:
 
 CASES = [
     (UkHansardSpider, "hansard-search-hikvision", lambda page: page["Results"], {"params": {"skip": 0, "take": 20}}),
-    (UsFederalRegisterSpider, "fedreg-hikvision-page1", lambda page: page["results"], {"page_number": 1}),
+    (UsFederalRegisterSpider, "fedreg-hikvision-page1", lambda page: page["results"],
+     {"params": {"page": 1, "per_page": 5}}),
     (UkWrittenQuestionsSpider, "wq-search-hikvision-skip0", lambda page: [r["value"] for r in page["results"]], None),
     (UkWrittenStatementsSpider, "ws-search-surveillance-equipment", lambda page: [r["value"] for r in page["results"]], None),
     (GovukSpider, "govuk-search-start0", lambda page: page["results"], {"params": {"start": 0, "count": 5}}),
