@@ -23,10 +23,10 @@ def test_documents_from_all_six_families_are_in_the_database(built):
 def test_timeline_json_over_http_holds_the_recorded_statement(ds_server):
     rows = httpx.get(f"{ds_server.url}/tracker/timeline.json?_shape=array&_size=max").json()
     by_doc = {r["document_id"]: r for r in rows}
-    statement = by_doc["uk_written_statements:HCWS386"]
+    statement = by_doc["uk_written_statements:9100001"]
     assert statement["title"] == "Security Update on Surveillance Equipment"
     assert statement["url"] == "https://questions-statements.parliament.uk/written-statements/detail/2022-11-24/HCWS386"
-    assert any(r["document_id"] == "uk_written_statements:HCWS386" and r["type"] == "ban_installation"
+    assert any(r["document_id"] == "uk_written_statements:9100001" and r["type"] == "ban_installation"
                and "cease deployment" in r["evidence"] for r in rows)
     assert {r["source"] for r in rows} >= {"uk_written_questions", "uk_written_statements", "news_feeds"}
 

@@ -75,15 +75,17 @@ class PolicySpider(scrapy.Spider):
     def searches(self) -> list[dict]:
         """The configured searches; on an incremental run, only what is new: the source's
         ``incremental_param`` set to two days before the last clean run, written as the source's
-        ``incremental_value`` says (``{date}`` by default; GOV.UK wants ``from:{date}``)."""
+        ``incremental_value`` says (``{date}`` by default; GOV.UK wants ``from:{date}``). With a
+        list of parameters (answered since, corrected since), each search is asked once per
+        parameter: the API's filters combine with AND, what is new is either."""
         searches = [dict(s) for s in self.source.get("searches", [])]
         since = self.last_success()
-        key = self.source.get("incremental_param")
-        if since and key:
-            value = self.source.get("incremental_value", "{date}").format(date=(since - timedelta(days=2)).isoformat())
-            for search in searches:
-                search.setdefault(key, value)
-        return searches
+        keys = self.source.get("incremental_param")
+        if not since or not keys:
+            return searches
+        value = self.source.get("incremental_value", "{date}").format(date=(since - timedelta(days=2)).isoformat())
+        keys = [keys] if isinstance(keys, str) else list(keys)
+        return [{**search, key: search.get(key, value)} for search in searches for key in keys]
 
     def last_success(self) -> date | None:
         settings = getattr(self, "settings", None)

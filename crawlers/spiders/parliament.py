@@ -7,6 +7,8 @@ when skip reaches totalResults, whichever comes first.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 MAX_PAGES = 500
 
 
@@ -33,8 +35,24 @@ def member(record: dict | None, role: str) -> dict | None:
             "constituency": record.get("memberFrom"), "member_id": record.get("id")}
 
 
+PUBLIC = "https://questions-statements.parliament.uk"
+
+
 def public_url(kind: str, day: str | None, uin: str | None) -> str | None:
     """The page a reader opens on questions-statements.parliament.uk, when we know it."""
     if isinstance(day, str) and isinstance(uin, str) and day and uin:
-        return f"https://questions-statements.parliament.uk/{kind}/detail/{day[:10]}/{uin}"
+        return f"{PUBLIC}/{kind}/detail/{day[:10]}/{uin}"
     return None
+
+
+def public_search_url(kind: str, term: str, day: str | None, house: str | None) -> str:
+    """The site's own search narrowed to the record's words and answer day, for a record that lacks its
+    UIN or date: a public page that lists it, never the JSON API (#16 point 8)."""
+    params = {"SearchTerm": " ".join(term.split()[:12])}
+    if isinstance(day, str) and len(day) >= 10:
+        shown = f"{day[8:10]}/{day[5:7]}/{day[:4]}"  # the site's dd/mm/yyyy
+        params.update({"AnsweredFrom": shown, "AnsweredTo": shown} if kind == "written-questions"
+                      else {"DateFrom": shown, "DateTo": shown})
+    if house in ("Commons", "Lords"):
+        params["House"] = house
+    return f"{PUBLIC}/{kind}?{urlencode(params)}"

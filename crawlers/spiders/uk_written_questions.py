@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..html import to_text
 from .base import PolicySpider, parses_json
-from .parliament import SkipTakePaging, member, public_url
+from .parliament import SkipTakePaging, member, public_search_url, public_url
 
 PATH = "/api/writtenquestions/questions"
 
@@ -51,7 +51,7 @@ class UkWrittenQuestionsSpider(SkipTakePaging, PolicySpider):
         return self.document(
             q["id"], response=response,
             url=public_url("written-questions", q.get("dateTabled"), q.get("uin"))
-            or f"{self.source['base_url']}{PATH}/{q['id']}",
+            or public_search_url("written-questions", q.get("heading") or question, answered, q.get("house")),
             title=q.get("heading") or _title_from(question, q.get("uin")),
             text="\n\n".join(part for part in (question, answer) if part),
             html=f"<p>{_escape(question)}</p>{answer_html}" if answer_html else None,

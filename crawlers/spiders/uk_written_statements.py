@@ -1,14 +1,18 @@
 """UK Parliament written ministerial statements.
 
 Search by each configured term (optionally in a date window), page with
-skip/take, then fetch each statement by its date and UIN for the full text.
+skip/take, then fetch each statement by its date and UIN for the full text: the
+list endpoint cuts ``text`` at 255 characters and adds "...". When the detail
+call fails, the list record is kept, marked ``extra.truncated`` (and the failure
+recorded, so the next run asks again). The document id is the API's numeric id:
+a UIN (HCWS386) repeats every session and is a key only with its date.
 """
 
 from __future__ import annotations
 
 from ..html import to_text
 from .base import PolicySpider, parses_json
-from .parliament import SkipTakePaging, member, public_url
+from .parliament import SkipTakePaging, member, public_search_url, public_url
 
 PATH = "/api/writtenstatements/statements"
 
@@ -30,7 +34,7 @@ class UkWrittenStatementsSpider(SkipTakePaging, PolicySpider):
 
     def _detail_request(self, value: dict, response):
         """The detail call for the full text, keeping the list record in case it fails."""
-        summary = self._document(value, response)
+        summary = self._document(value, response, truncated=True)
         day, uin = str(value.get("dateMade") or "")[:10], value.get("uin")
         if day and isinstance(uin, str) and uin:
             return self.api_request(f"{PATH}/{day}/{uin}", {"expandMember": "true"},
@@ -42,15 +46,15 @@ class UkWrittenStatementsSpider(SkipTakePaging, PolicySpider):
         yield from self.each_record(response, [record.get("value", record)],
                                     lambda v: self._document(v, response))
 
-    def _document(self, s: dict, response):
+    def _document(self, s: dict, response, truncated: bool = False):
         made = s.get("dateMade")
         person = member(s.get("member"), "making")
         if person and s.get("memberRole"):
             person["office"] = s["memberRole"]
         return self.document(
-            s.get("uin") or s["id"], response=response,
+            int(s["id"]), response=response,
             url=public_url("written-statements", made, s.get("uin"))
-            or f"{self.source['base_url']}{PATH}/{s['id']}",
+            or public_search_url("written-statements", s.get("title") or to_text(s.get("text")), made, s.get("house")),
             title=s.get("title") or f"Written statement {s.get('uin')}",
             text=to_text(s.get("text")),
             html=s.get("text") or None,
@@ -62,5 +66,5 @@ class UkWrittenStatementsSpider(SkipTakePaging, PolicySpider):
             extra={"uin": s.get("uin"), "house": s.get("house"), "member_role": s.get("memberRole"),
                    "notice_number": s.get("noticeNumber"),
                    "linked_statements": s.get("linkedStatements") or [],
-                   "attachments": s.get("attachments") or []},
+                   "attachments": s.get("attachments") or [], "truncated": truncated},
         )

@@ -62,3 +62,62 @@ def test_a_missing_detail_keeps_the_list_record(crawl_offline, recordings):
     q = next(i for i in items if i.native_id == "9000003")
     assert q.extra["truncated"] is True and q.text.endswith("...")
     assert [f["status"] for f in spider.failures] == [404]
+
+
+WQ_PARAMETERS = {  # /api/writtenquestions/questions, from the API's published OpenAPI description
+    "askingMemberId", "answeringMemberId", "tabledWhenFrom", "tabledWhenTo", "answered", "answeredWhenFrom",
+    "answeredWhenTo", "questionStatus", "includeWithdrawn", "expandMember", "correctedWhenFrom", "correctedWhenTo",
+    "searchTerm", "uIN", "answeringBodies", "members", "house", "skip", "take"}
+
+
+def test_incremental_runs_also_ask_for_corrections(tmp_path):
+    """Regression for #16 point 6: answeredWhenFrom misses a correction to an older answer; each search is also
+    asked with the API's own correctedWhenFrom, and every parameter is one the API publishes."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.crawlers.test_incremental import spider_with_state
+
+    spider = spider_with_state(UkWrittenQuestionsSpider, tmp_path, True)
+    queries = [parse_qs(urlsplit(r.url).query) for r in spider.start_requests()]
+    assert all(set(q) <= WQ_PARAMETERS for q in queries)
+    for term in ("Hikvision", "National Intelligence Law"):
+        asked = [q for q in queries if q["searchTerm"] == [term]]
+        assert sorted(k for q in asked for k in q if k.endswith("WhenFrom")) == ["answeredWhenFrom", "correctedWhenFrom"]
+        assert all(q.get("answeredWhenFrom", q.get("correctedWhenFrom")) == ["2025-11-18"] for q in asked)
+
+
+def test_a_real_list_page_asks_for_every_question_in_full_and_marks_what_it_would_keep(recorded, tmp_path):
+    """On a live list body the answers are cut at 255 characters plus '...' and the questions at 255: each
+    record becomes a detail request whose fallback says it is truncated."""
+    from tests.conftest import make_spider
+
+    spider = make_spider(UkWrittenQuestionsSpider, tmp_path)
+    out = list(spider.parse(recorded("real-wq-list-tabled-2024-01-05"), params={"take": 20, "skip": 0}))
+    assert [r.url.split("?")[0].rsplit("/", 1)[1] for r in out] == ["1679703", "1679508", "1679710", "1679509",
+                                                                    "1679429"]
+    first = out[0].meta["fallback"]
+    assert first.extra["truncated"] is True and first.text.endswith("is re...")
+    assert first.url == "https://questions-statements.parliament.uk/written-questions/detail/2024-01-05/8024"
+
+
+def test_a_real_detail_body_gives_the_whole_answer_and_the_public_page(recorded, tmp_path):
+    """The detail body carries the whole answer as HTML; the document links to the public page."""
+    from tests.conftest import make_spider
+
+    spider = make_spider(UkWrittenQuestionsSpider, tmp_path)
+    (doc,) = list(spider.parse_question(recorded("real-wq-detail-1679416")))
+    assert doc.id == "uk_written_questions:1679416" and doc.extra["truncated"] is False
+    assert doc.url == "https://questions-statements.parliament.uk/written-questions/detail/2024-01-05/7926"
+    assert doc.text.endswith("publish data on achievements by FJAAs in due course.")
+    assert doc.department == "Department for Education" and doc.published == "2024-01-10"
+    validate_document(doc)
+
+
+def test_a_question_without_uin_or_date_links_to_a_public_page_not_the_api(crawl):
+    """Regression for #16 point 8: half the recorded questions linked to the JSON API; a record without its
+    UIN or date tabled links to the site's own search, narrowed to its heading and answer day."""
+    items, _, _ = crawl
+    assert not [i.url for i in items if "-api." in i.url]
+    q = next(i for i in items if i.native_id == "9000003")
+    assert q.url.startswith("https://questions-statements.parliament.uk/written-questions?SearchTerm=")
+    assert "AnsweredFrom=21%2F07%2F2023" in q.url
