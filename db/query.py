@@ -54,6 +54,7 @@ COLUMN = {"action": "type", "jurisdiction": "jurisdiction", "department": "depar
 ROW_SQL = """
 SELECT l.pos, a.id AS action_id, a.date, a.type, t.label AS action, a.actor, ae.slug AS actor_slug, a.evidence,
   a.confidence, d.id AS document_id, d.title, d.url, d.source, d.kind, d.jurisdiction, d.department,
+  d.outlet,
   COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN '*' ELSE e.slug || '|' || e.name END, ';')
             FROM action_targets x LEFT JOIN entities e ON e.id = x.target WHERE x.action_id = a.id), '') AS targets,
   l.unit_rowid, l.doc_rowid

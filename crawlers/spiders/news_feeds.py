@@ -1,8 +1,9 @@
 """News feeds: Google News searches and publisher RSS, from sources.yml.
 
 Scrapy fetches, feedparser parses the bytes. Kept per story: headline, our
-summary of the description, link (tracking parameters stripped), outlet,
-published (and the raw date string). Whole articles are not fetched.
+summary of the description, link (tracking parameters stripped), outlet and its
+site, the outlet's country as the jurisdiction (crawlers/outlets.py), published
+(and the raw date string). Whole articles are not fetched.
 
     scrapy crawl news_feeds -a feeds=https://example.org/rss,https://example.org/atom
 """
@@ -16,6 +17,7 @@ import scrapy
 
 from ..feeds import canonical_link
 from ..html import strip_tags
+from ..outlets import outlet_of
 from .base import PolicySpider
 
 
@@ -36,13 +38,12 @@ class NewsFeedsSpider(PolicySpider):
         feed = self.read_feed(response)
         if feed is None:
             return
-        yield from self.each_record(response, feed.entries,
-                                    lambda e: self._document(e, feed.title, response))
+        yield from self.each_record(response, feed.entries, lambda e: self._document(e, response))
 
-    def _document(self, entry, feed_title, response):
+    def _document(self, entry, response):
         link = canonical_link(entry["link"])
-        source = entry.get("source") or {}
-        outlet = strip_tags(source.get("title")) or strip_tags(feed_title) or urlsplit(link).hostname
+        found = outlet_of(entry, response.url, link)
+        outlet = found.name
         headline = strip_tags(entry.get("title"))
         if outlet and headline.endswith(f" - {outlet}"):
             headline = headline[: -len(outlet) - 3].rstrip()
@@ -53,7 +54,7 @@ class NewsFeedsSpider(PolicySpider):
         return self.document(
             hashlib.sha1(link.encode()).hexdigest()[:16], response=response,
             url=link, title=headline or link, text="\n\n".join(p for p in (headline, summary) if p),
-            summary=summary or None, outlet=outlet,
+            summary=summary or None, outlet=outlet, jurisdiction=found.country,
             published=self.date(raw_date, "pubDate", response.url), published_raw=raw_date,
-            extra={"feed": response.url, "guid": entry.get("id")},
+            extra={"feed": response.url, "guid": entry.get("id"), "outlet_site": found.site},
         )

@@ -52,3 +52,28 @@ def test_ad_hoc_feeds_from_the_command_line(tmp_path):
 def test_tracking_parameters_are_stripped():
     url = "https://www.bbc.co.uk/news/uk-politics-64644692?at_medium=RSS&at_campaign=KARANGA&page=2"
     assert canonical_link(url) == "https://www.bbc.co.uk/news/uk-politics-64644692?page=2"
+
+
+def test_every_story_has_its_outlet_and_its_site_and_never_the_feeds_title(crawl_offline):
+    """Regression for #16 point 8: an item without <source> took the feed's title ('"dahua" - Google News')
+    as its outlet; it is named by its headline's suffix, and a redirect link keeps the outlet's site."""
+    items, _, _ = crawl_offline(NewsFeedsSpider)
+    assert not [i.outlet for i in items if "Google News" in (i.outlet or "") or "|" in (i.outlet or "")]
+    aus = next(i for i in items if i.title.startswith("The Aus Govt has ordered"))
+    assert aus.outlet == "The Daily Aus" and not aus.title.endswith("The Daily Aus")
+    times = next(i for i in items if i.title.startswith("Chinese firms face procurement ban"))
+    assert times.url.startswith("https://news.google.com/rss/articles/")  # Google's redirect, not decodable
+    assert times.outlet == "The Times" and times.extra["outlet_site"] == "https://www.thetimes.co.uk"
+    mail = next(i for i in items if "STOP installing" in i.title)
+    assert mail.outlet == "Daily Mail" and mail.extra["outlet_site"] == "https://www.dailymail.co.uk"
+
+
+def test_a_story_takes_its_outlets_country_as_jurisdiction_and_none_is_guessed(crawl_offline):
+    """Regression for #16 point 8: no news document had a jurisdiction; it is the outlet's country (outlets.yml
+    by site or name, else a country-code domain), and stays empty for an outlet nobody listed."""
+    items, _, _ = crawl_offline(NewsFeedsSpider)
+    by_outlet = {i.outlet: i.jurisdiction for i in items}
+    assert by_outlet["The Times"] == "GB" and by_outlet["Senator James Paterson"] == "AU"  # .co.uk, .com.au
+    assert by_outlet["Breitbart"] == "US" and by_outlet["WION"] == "IN"  # listed in crawlers/outlets.yml
+    assert by_outlet["The Daily Aus"] == "AU" and by_outlet["Daily Mail"] == "GB"
+    assert by_outlet["DilSe.IT"] is None  # .it is not taken for Italy

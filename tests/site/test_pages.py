@@ -40,6 +40,21 @@ def test_department_filter(ds_server):
     assert 0 < html.count('class="event"') < everything.count('class="event"')
 
 
+def test_news_cards_name_their_outlet_and_jurisdiction(ds_server):
+    """Regression for #16 point 8: a news card showed neither who published the story nor where."""
+    html = httpx.get(ds_server.url + "/timeline", params={"kind": "news", "q": "Entity List"}).text
+    card = html[html.index('class="event"'):]
+    card = card[:card.index("</li>")]
+    assert '<span class="outlet">Trade Law Daily</span>' in card and "news</span> · US" in card
+
+
+def test_written_questions_link_to_their_public_pages(ds_server):
+    """Regression for #16 point 8: half the written questions linked to the JSON API."""
+    html = httpx.get(ds_server.url + "/timeline", params={"kind": "written_question"}).text
+    assert html.count('class="event"') > 0 and "questions-statements-api.parliament.uk" not in html
+    assert html.count('href="https://questions-statements.parliament.uk/written-questions') == html.count('class="event"')
+
+
 def test_search_highlights_matches(ds_server):
     html = httpx.get(ds_server.url + "/timeline?q=Hikvision").text
     assert "<mark>Hikvision</mark>" in html
