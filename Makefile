@@ -37,6 +37,7 @@ install: $(STAMP) ## Create .venv and install the project with its test extras
 
 $(OUT)/crawl/.done: $(STAMP) $(CRAWL_IN)
 	rm -rf $(OUT)/crawl
+	SCRAPY_SETTINGS_MODULE=crawlers.settings.replay $(BIN)/python -m scrapy check -s RAW_ARCHIVE_DIR=$(DATA)/raw
 	$(BIN)/python -m crawlers crawl --out $(OUT)/crawl --archive $(DATA)/raw --state $(DATA)/crawl-state.json
 	touch $@
 

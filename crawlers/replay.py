@@ -55,14 +55,22 @@ def original_address(path_and_query: str) -> str:
     return f"{scheme}://{rest}"
 
 
+FORMATS = Path(__file__).parent / "formats"  # real bodies of each service, whatever the topic
+
+
 class Recordings:
     """index.json loaded and grouped by request key, attempts sorted (by default the chosen
-    topic's recordings/, see topics.directory)."""
+    topic's recordings/, see topics.directory), followed by crawlers/formats/: the services'
+    real response bodies, which every replay serves and the spiders' contracts read."""
 
-    def __init__(self, root: Path | None = None):
+    def __init__(self, root: Path | None = None, formats: Path | None = FORMATS):
         self.root = Path(root) if root is not None else topics.directory() / "recordings"
-        index = json.loads((self.root / "index.json").read_text(encoding="utf-8"))
-        self.entries = index["entries"]
+        self.entries = []
+        for folder in (self.root, formats):
+            if folder is None:
+                continue
+            index = json.loads((Path(folder) / "index.json").read_text(encoding="utf-8"))
+            self.entries += [dict(entry, _root=str(folder)) for entry in index["entries"]]
         self.by_key: dict[tuple, list[dict]] = defaultdict(list)
         for entry in self.entries:
             self.by_key[request_key(entry["method"], entry["url"])].append(entry)
@@ -76,7 +84,7 @@ class Recordings:
         return attempts[min(attempt, len(attempts)) - 1]
 
     def body(self, entry: dict) -> bytes:
-        return (self.root / entry["file"]).read_bytes()
+        return (Path(entry.get("_root", self.root)) / entry["file"]).read_bytes()
 
 
 @dataclass

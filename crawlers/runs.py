@@ -70,6 +70,8 @@ class CrawlRecorder:
                              "url": getattr(item, "url", None)})
 
     def spider_closed(self, spider, reason):
+        if not self.crawler.settings.getdict("ITEM_PIPELINES"):  # scrapy check: nothing exported, no run
+            return
         stats = self.crawler.stats.get_stats()
         failures = getattr(spider, "failures", [])
         errors = Counter({k.split("/", 1)[1]: v for k, v in stats.items()

@@ -32,6 +32,13 @@ class GovukSpider(PolicySpider):
 
     @parses_json
     def parse(self, response, page, params):
+        """A search page: a content request per result (the result kept as its fallback), the next page.
+
+        @url https://www.gov.uk/api/search.json?q=tax&suggest=autocomplete&count=1
+        @cb_kwargs {"params": {"q": "tax", "suggest": "autocomplete", "count": 1, "start": 0}}
+        @returns items 0 0
+        @returns requests 2 2
+        """
         results = page.get("results") or []
         yield from self.each_record(response, results,
                                     lambda r: self._content_request(_path(r["link"]), self._from_search(r, response)))
@@ -65,6 +72,13 @@ class GovukSpider(PolicySpider):
 
     @parses_json
     def parse_content(self, response, item):
+        """A content item: its body (every part of a guide), organisations and dates.
+
+        @url https://www.gov.uk/api/content/national-curriculum
+        @returns items 1 1
+        @returns requests 0 0
+        @scrapes id title text html department published
+        """
         yield from self.each_record(response, [item], lambda c: self._from_content(c, response))
 
     def _from_content(self, c: dict, response):

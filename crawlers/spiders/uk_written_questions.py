@@ -25,6 +25,13 @@ class UkWrittenQuestionsSpider(SkipTakePaging, PolicySpider):
 
     @parses_json
     def parse(self, response, page, params):
+        """A list page: each question's detail is asked for (the list cuts the text), the next page.
+
+        @url https://questions-statements-api.parliament.uk/api/writtenquestions/questions?tabledWhenFrom=2024-01-05&tabledWhenTo=2024-01-05&take=20
+        @cb_kwargs {"params": {"tabledWhenFrom": "2024-01-05", "tabledWhenTo": "2024-01-05", "take": 20, "skip": 0}}
+        @returns items 0 0
+        @returns requests 5 5
+        """
         yield from self.each_record(response, page.get("results"), lambda r: self._detail_request(r["value"], response))
         following = self.next_page(response, page, params, PATH, self.parse)
         if following:
@@ -37,6 +44,12 @@ class UkWrittenQuestionsSpider(SkipTakePaging, PolicySpider):
 
     @parses_json
     def parse_question(self, response, record):
+        """One question with its whole answer.
+
+        @url https://questions-statements-api.parliament.uk/api/writtenquestions/questions/1679416
+        @returns items 1 1
+        @scrapes id title text html department published url
+        """
         yield from self.each_record(response, [record.get("value", record)],
                                     lambda v: self._document(v, response))
 

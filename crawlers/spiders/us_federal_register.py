@@ -51,6 +51,14 @@ class UsFederalRegisterSpider(PolicySpider):
 
     @parses_json
     def parse(self, response, page, params):
+        """A search page: its documents (or a full-text request each), the next page, or two halves.
+
+        @url https://www.federalregister.gov/api/v1/documents.json?conditions%5Bterm%5D=2%2C4-dichlorophenoxyacetic&fields%5B%5D=abstract&fields%5B%5D=agency_names&fields%5B%5D=body_html_url&fields%5B%5D=citation&fields%5B%5D=document_number&fields%5B%5D=html_url&fields%5B%5D=pdf_url&fields%5B%5D=publication_date&fields%5B%5D=title&fields%5B%5D=type&order=newest&page=1&per_page=20
+        @cb_kwargs {"params": {"page": 1, "per_page": 20}}
+        @returns items 1 1
+        @returns requests 0 0
+        @scrapes id title text department published
+        """
         results = page.get("results") or []
         number, per_page = int(params.get("page", 1)), int(params["per_page"])
         count = page.get("count") if isinstance(page.get("count"), int) else 0

@@ -10,6 +10,7 @@ from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
 from crawlers.runs import CrawlRecorder
+from crawlers.settings.base import ITEM_PIPELINES
 from crawlers.spiders.govuk import GovukSpider
 from crawlers.spiders.news_feeds import NewsFeedsSpider
 from crawlers.spiders.us_federal_register import UsFederalRegisterSpider
@@ -19,7 +20,7 @@ from db import ingest, schema
 def recorded_run(spider_cls, tmp_path, act):
     """Run act(spider) inside a crawler with the CrawlRecorder, close it; the run record and state."""
     settings = {"RAW_ARCHIVE_DIR": str(tmp_path / "raw"), "CRAWL_OUTPUT_DIR": str(tmp_path / "out"),
-                "CRAWL_STATE_FILE": str(tmp_path / "state.json")}
+                "CRAWL_STATE_FILE": str(tmp_path / "state.json"), "ITEM_PIPELINES": ITEM_PIPELINES}
     crawler = get_crawler(spider_cls, settings)
     spider = spider_cls.from_crawler(crawler)
     crawler.spider = spider
