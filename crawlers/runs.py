@@ -93,6 +93,7 @@ class CrawlRecorder:
             "dropped": len(self.dropped), "failures": len(failures), "limits": len(limits),
             "retries": stats.get("retry/count", 0) + stats.get("retry_after/count", 0),
             "reclaimed": stats.get("distributed/reclaimed", 0),
+            "mode": self.crawler.settings.get("CRAWL_MODE", "live"),
             "errors": dict(errors),
         }
         self.out_dir.mkdir(parents=True, exist_ok=True)

@@ -57,9 +57,13 @@ def _json(value) -> str | None:
 
 
 def ingest_sources(db: sqlite_utils.Database, sources: dict[str, dict]) -> None:
+    """The topic's sources, with what it asks each (searches, feeds) as JSON."""
     rows = [(name, s["title"], s.get("publisher"), s["kind"], s.get("jurisdiction") or None, s.get("licence"),
-             s.get("base_url")) for name, s in sources.items()]
-    db.conn.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+             s.get("base_url"), json.dumps({k: s[k] for k in ("searches", "feeds", "full_text_terms") if s.get(k)},
+                                           ensure_ascii=False))  # as the topic wrote them, in its order
+            for name, s in sources.items()]
+    db.conn.executemany("INSERT OR REPLACE INTO sources (id, title, publisher, kind, jurisdiction, licence, "
+                        "base_url, asked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def ingest_vocabulary(db: sqlite_utils.Database, topic: Topic) -> None:
@@ -299,10 +303,12 @@ def _actor_entity(actor: str | None, known: set[str], vendors: dict[str, str]) -
 def ingest_runs(db: sqlite_utils.Database, runs: Iterable[dict], failures: Iterable[dict],
                 dropped: Iterable[dict]) -> None:
     runs = list(runs)
-    db.conn.executemany("INSERT OR REPLACE INTO crawl_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-        (f"{r['source']}@{r['started']}", r["source"], r["started"], r.get("finished"), r.get("finish_reason"),
-         r.get("requests"), r.get("responses"), r.get("bytes"), r.get("items"), r.get("dropped"),
-         r.get("failures"), r.get("retries"), _json(r.get("errors")) or "{}") for r in runs])
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO crawl_runs (id, source, started, finished, finish_reason, requests, responses, "
+        "bytes, items, dropped, failures, retries, errors, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            (f"{r['source']}@{r['started']}", r["source"], r["started"], r.get("finished"), r.get("finish_reason"),
+             r.get("requests"), r.get("responses"), r.get("bytes"), r.get("items"), r.get("dropped"),
+             r.get("failures"), r.get("retries"), _json(r.get("errors")) or "{}", r.get("mode")) for r in runs])
     this_run: dict[str, set[str]] = {r["source"]: set() for r in runs}
     for f in failures:
         fid = _hash_id(f["source"], f["url"])

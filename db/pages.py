@@ -7,6 +7,7 @@ db/query.py (the timeline) and read the tables db/listing.py lays out at build t
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from urllib.parse import urlencode
 
@@ -139,7 +140,15 @@ def home(conn: sqlite3.Connection) -> dict:
 
 
 def sources(conn: sqlite3.Connection) -> list[dict]:
-    return _rows(conn, "SELECT * FROM source_health ORDER BY source")
+    """Per source, what it covers: what was asked, the earliest and latest document, the last run and
+    whether it read the recordings or the live services (#16)."""
+    rows = _rows(conn, "SELECT * FROM source_health ORDER BY source")
+    for row in rows:
+        asked = json.loads(row.get("asked") or "{}")
+        row["searches"] = [", ".join(f"{k}={v}" for k, v in s.items()) for s in asked.get("searches", [])]
+        row["feeds"] = asked.get("feeds", [])
+        row["errors_by_kind"] = json.loads(row.get("errors") or "{}")
+    return rows
 
 
 def query_string(filters: dict, **changes) -> str:

@@ -136,10 +136,12 @@ VIEWS = {
               THEN 1 ELSE 0 END) AS declined_to_comment
         FROM documents d WHERE d.kind = 'written_question' GROUP BY d.department""",
     "source_health": """
-        SELECT s.id AS source, s.title, s.kind,
+        SELECT s.id AS source, s.title, s.kind, s.asked,
+          (SELECT MIN(d.published) FROM documents d WHERE d.source = s.id AND d.published IS NOT NULL)
+            AS first_item,
           (SELECT last_item FROM source_stats c WHERE c.source = s.id) AS last_item,
           COALESCE((SELECT documents FROM source_stats c WHERE c.source = s.id), 0) AS documents,
-          r.started AS last_run, r.finish_reason, r.requests, r.items, r.failures, r.errors,
+          r.started AS last_run, r.mode, r.finish_reason, r.requests, r.items, r.failures, r.errors,
           (SELECT COUNT(*) FROM crawl_failures f WHERE f.source = s.id AND f.resolved = 0) AS open_failures
         FROM sources s LEFT JOIN crawl_runs r ON r.id = (
           SELECT id FROM crawl_runs WHERE source = s.id ORDER BY started DESC LIMIT 1)""",
@@ -176,7 +178,16 @@ def _migration_3(db: sqlite_utils.Database) -> None:
         db[table].create_index(columns, if_not_exists=True)
 
 
-MIGRATIONS = [_migration_1, _migration_2, _migration_3]
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """What each source was asked (search terms, feeds) and whether a run read recordings or the live
+    services, for the coverage on /sources (#16)."""
+    if "asked" not in db["sources"].columns_dict:
+        db.execute("ALTER TABLE sources ADD COLUMN asked TEXT")
+    if "mode" not in db["crawl_runs"].columns_dict:
+        db.execute("ALTER TABLE crawl_runs ADD COLUMN mode TEXT")
+
+
+MIGRATIONS = [_migration_1, _migration_2, _migration_3, _migration_4]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -46,6 +46,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {"crawlers.runs.CrawlRecorder": 500}
 
 CRAWL_OUTPUT_DIR = "build/crawl"
+CRAWL_MODE = "live"  # what the run record says it read: replay.py says "recordings"
 RAW_ARCHIVE_DIR = "data/raw"
 VALIDATION_STRICT = False  # tests and CI set it: an invalid document fails the run
 

@@ -14,6 +14,7 @@ DOWNLOAD_HANDLERS = {
     "https": "crawlers.replay_handler.ReplayDownloadHandler",
 }
 REPLAY_URL = os.environ.get("REPLAY_URL", "")
+CRAWL_MODE = "recordings"
 REPLAY_RECORDINGS = ""  # the crawl command sets the topic's recordings/ (default: topics.directory())
 
 # Loopback answers at once: keep the per-host limits, drop the waiting.

@@ -142,3 +142,20 @@ def test_the_timeline_shows_confident_actions_and_the_rest_one_click_away(ds_ser
     assert "Show all, with" in confident and 'href="/timeline?all=1"' in confident
     assert "Only the confident ones" in everything
     assert 0 < confident.count('class="event"') < everything.count('class="event"')
+
+
+def test_the_sources_page_says_what_each_source_covers(ds_server, built):
+    """#16: per source, what was asked, the earliest and latest document, the last run and whether it read
+    the recordings or the live service."""
+    import sqlite3
+
+    html = httpx.get(ds_server.url + "/sources").text
+    conn = sqlite3.connect(built["db"])
+    first, last = conn.execute("SELECT MIN(published), MAX(published) FROM documents "
+                               "WHERE source = 'us_federal_register'").fetchone()
+    row = html[html.index("<code>us_federal_register</code>"):]
+    row = row[:row.index("</tr>")]
+    assert "term=hikvision, per_page=5" in row and "full_text_terms" not in row
+    assert f"<td>{first}</td><td>{last}</td>" in row and "the bundled recordings" in row
+    feeds = html[html.index("<code>news_feeds</code>"):]
+    assert "https://news.google.com/rss/search?q=hikvision" in feeds[:feeds.index("</tr>")].replace("&amp;", "&")
