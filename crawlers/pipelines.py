@@ -1,4 +1,4 @@
-"""Item pipelines, in order: validate -> sanitise -> stamp -> drop duplicates -> export.
+"""Item pipelines, in order: validate -> mend text -> sanitise -> stamp -> drop duplicates -> export.
 
 Each drop raises DropItem with a short reason; CrawlRecorder counts it under
 ``dropped/<reason>`` and writes it to ``<spider>.dropped.jsonl``, so the run
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from dataclasses import fields
 from pathlib import Path
 
 from scrapy.exceptions import DropItem
@@ -33,6 +35,46 @@ class ValidateDocument:
             validate_document(item)
         except InvalidDocument as exc:
             raise DropItem(f"invalid: {exc.field or 'document'}: {exc.reason}") from exc
+        return item
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a str from JSON keeps no valid pair: any left is lone
+
+
+def _mended(value):
+    """value with every lone surrogate replaced by U+FFFD; how many were."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        pairs = [_mended(v) for v in value]
+        return [v for v, _ in pairs], sum(n for _, n in pairs)
+    if isinstance(value, dict):
+        pairs = {_mended(k)[0]: _mended(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, sum(n for _, n in pairs.values())
+    return value, 0
+
+
+class MendText:
+    """A lone surrogate (a JSON escape like \\ud800 with no pair) cannot be written as UTF-8: the document
+    was lost with '0 dropped, 0 failed' (#18). It is kept, each one replaced by U+FFFD, and counted
+    (repaired/lone_surrogate, shown in the run's errors)."""
+
+    def __init__(self, stats=None):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item: Document, spider=None):
+        mended = 0
+        for f in fields(item):
+            value, n = _mended(getattr(item, f.name))
+            if n:
+                setattr(item, f.name, value)
+                mended += n
+        if mended and self.stats is not None:
+            self.stats.inc_value("repaired/lone_surrogate", mended)
         return item
 
 
@@ -108,7 +150,12 @@ class ExportJsonLines:
         self.handle = open_output(self.out_dir / f"{self.crawler.spider.name}.jsonl", self.crawler.settings)
 
     def process_item(self, item: Document, spider=None):
-        self.handle.write(json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        try:
+            line = json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+            line.encode("utf-8")
+        except (TypeError, ValueError) as exc:  # never lost unsaid: dropped, with the reason
+            raise DropItem(f"unwritable: {type(exc).__name__}: {exc}"[:300]) from exc
+        self.handle.write(line)
         self.handle.flush()  # a worker killed mid-crawl leaves every finished item on disk
         return item
 

@@ -38,6 +38,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.ValidateDocument": 100,
+    "crawlers.pipelines.MendText": 150,
     "crawlers.pipelines.SanitiseHtml": 200,
     "crawlers.pipelines.StampDocument": 300,
     "crawlers.pipelines.DropDuplicates": 400,

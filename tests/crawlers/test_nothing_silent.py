@@ -83,3 +83,38 @@ def test_an_empty_200_json_body_is_asked_again_then_a_failure(tmp_path):
 
     spider, run, _ = recorded_run(UsFederalRegisterSpider, tmp_path, act)
     assert spider.failures[0]["reason"].startswith("bad JSON") and run["errors"]["bad_body"] == 1
+
+
+def test_a_document_with_a_lone_surrogate_is_stored_mended_and_counted(tmp_path):
+    """Regression for #18 point 8: a lone surrogate (a JSON escape \\ud800 with no pair) could not be written
+    as UTF-8, and the document was lost with '0 dropped, 0 failed'. A real crawl keeps all ten questions,
+    this one with U+FFFD in place, and the run counts the mending."""
+    import shutil
+    import sys
+
+    import topics
+    from crawlers.replay import Recordings, ReplayServer
+    from tests.conftest import jsonl, run
+
+    folder = tmp_path / "recordings"
+    shutil.copytree(topics.directory("cameras") / "recordings", folder)
+    index = json.loads((folder / "index.json").read_text())
+    entry = next(e for e in index["entries"] if e["id"] == "wq-detail-9000004")
+    body = folder / entry["file"]
+    text = body.read_text()
+    assert '"heading": "' in text
+    body.write_text(text.replace('"heading": "', '"heading": "\\ud800', 1))
+    server = ReplayServer(recordings=Recordings(folder)).start()
+    try:
+        result = run([sys.executable, "-m", "crawlers", "crawl", "uk_written_questions", "--out", str(tmp_path / "out"),
+                      "--archive", str(tmp_path / "raw"), "--state", str(tmp_path / "state.json"),
+                      "--replay-url", server.url])
+    finally:
+        server.stop()
+    docs = jsonl(tmp_path / "out" / "uk_written_questions.jsonl")
+    assert len(docs) == 10
+    mended = next(d for d in docs if d["native_id"] == "9000004")
+    assert mended["title"].startswith("\ufffd")
+    record = json.loads((tmp_path / "out" / "uk_written_questions.run.json").read_text())
+    assert record["errors"]["repaired_lone_surrogate"] == 1 and record["dropped"] == 0
+    assert "repaired_lone_surrogate 1" in result.stderr
