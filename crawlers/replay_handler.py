@@ -2,23 +2,23 @@
 
 Installed for http and https by crawlers.settings.replay. Each request keeps
 its real URL everywhere in Scrapy (offsite, robots, per-host slots, retries,
-items); only the bytes come from the replay server, which this handler asks
-at ``REPLAY_URL`` (or starts itself on a free loopback port when unset, serving
-``REPLAY_RECORDINGS``: the topic's recordings folder).
+items, the bound on response headers of crawlers/download.py); only the bytes
+come from the replay server, which this handler asks at ``REPLAY_URL`` (or
+starts itself on a free loopback port when unset, serving ``REPLAY_RECORDINGS``:
+the topic's recordings folder).
 """
 
 from __future__ import annotations
 
 import logging
 
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
-
+from .download import BoundedHTTP11DownloadHandler
 from .replay import Recordings, replay_address, serve
 
 logger = logging.getLogger(__name__)
 
 
-class ReplayDownloadHandler(HTTP11DownloadHandler):
+class ReplayDownloadHandler(BoundedHTTP11DownloadHandler):
     _own_server = None  # one in-process server per Python process
 
     def __init__(self, crawler):

@@ -19,6 +19,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_MAX_HEADER_BYTES = 256 * 1024  # status line and headers of one response (crawlers/download.py)
+DOWNLOAD_HANDLERS = {
+    "http": "crawlers.download.BoundedHTTP11DownloadHandler",
+    "https": "crawlers.download.BoundedHTTP11DownloadHandler",
+}
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
