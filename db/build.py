@@ -62,7 +62,8 @@ def read_jsonl(path: Path, errors: list | None = None) -> Iterator[dict]:
 def crawl_files(crawl_dir: Path) -> dict[str, list[Path]]:
     files = sorted(Path(crawl_dir).glob("*.jsonl"))
     return {
-        "documents": [f for f in files if not f.name.endswith((".failures.jsonl", ".dropped.jsonl", ".limits.jsonl"))],
+        "documents": [f for f in files
+                      if not f.name.endswith((".failures.jsonl", ".dropped.jsonl", ".limits.jsonl"))],
         "failures": [f for f in files if f.name.endswith(".failures.jsonl")],
         "dropped": [f for f in files if f.name.endswith(".dropped.jsonl")],
         "runs": sorted(Path(crawl_dir).glob("*.run.json")),

@@ -58,10 +58,10 @@ def _json(value) -> str | None:
 
 def ingest_sources(db: sqlite_utils.Database, sources: dict[str, dict]) -> None:
     """The topic's sources, with what it asks each (searches, feeds) as JSON."""
+    asked = {name: {k: s[k] for k in ("searches", "feeds", "full_text_terms") if s.get(k)}
+             for name, s in sources.items()}  # as the topic wrote them, in its order
     rows = [(name, s["title"], s.get("publisher"), s["kind"], s.get("jurisdiction") or None, s.get("licence"),
-             s.get("base_url"), json.dumps({k: s[k] for k in ("searches", "feeds", "full_text_terms") if s.get(k)},
-                                           ensure_ascii=False))  # as the topic wrote them, in its order
-            for name, s in sources.items()]
+             s.get("base_url"), json.dumps(asked[name], ensure_ascii=False)) for name, s in sources.items()]
     db.conn.executemany("INSERT OR REPLACE INTO sources (id, title, publisher, kind, jurisdiction, licence, "
                         "base_url, asked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 

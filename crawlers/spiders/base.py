@@ -83,7 +83,8 @@ class PolicySpider(scrapy.Spider):
         keys = self.source.get("incremental_param")
         if not since or not keys:
             return searches
-        value = self.source.get("incremental_value", "{date}").format(date=(since - timedelta(days=2)).isoformat())
+        start = (since - timedelta(days=2)).isoformat()
+        value = self.source.get("incremental_value", "{date}").format(date=start)
         keys = [keys] if isinstance(keys, str) else list(keys)
         return [{**search, key: search.get(key, value)} for search in searches for key in keys]
 
@@ -150,7 +151,8 @@ class PolicySpider(scrapy.Spider):
         is not clean: the next incremental run does not start after it."""
         self.crawler.stats.inc_value(f"limits/{kind}")
         self.logger.warning("limit %s at %s: %s", kind, url, detail)
-        self.limits.append({"source": self.name, "kind": kind, "url": url, "detail": detail[:300], "at": _now()})
+        self.limits.append({"source": self.name, "kind": kind, "url": url, "detail": detail[:300],
+                            "at": _now()})
 
     def follow_api_url(self, response, url, what: str, **kwargs) -> scrapy.Request | None:
         """A request for a URL the API gave us, when it stays on the source over HTTP(S); otherwise

@@ -47,9 +47,9 @@ class GovukSpider(PolicySpider):
             return
         max_pages = int(self.source.get("max_pages", MAX_PAGES))
         if start // count + 1 >= max_pages:
-            self.hit_limit("paging_cap", response.url, f"stopped after {max_pages} pages of {count}; "
-                                                       f"{total - start - count if isinstance(total, int) else 'more'}"
-                                                       " results not fetched")
+            left = total - start - count if isinstance(total, int) else "more"
+            self.hit_limit("paging_cap", response.url,
+                           f"stopped after {max_pages} pages of {count}; {left} results not fetched")
             return
         following = dict(params, start=start + count)
         yield self.api_request(SEARCH, following, callback=self.parse, cb_kwargs={"params": following})

@@ -54,7 +54,8 @@ class UkWrittenStatementsSpider(SkipTakePaging, PolicySpider):
         return self.document(
             int(s["id"]), response=response,
             url=public_url("written-statements", made, s.get("uin"))
-            or public_search_url("written-statements", s.get("title") or to_text(s.get("text")), made, s.get("house")),
+            or public_search_url("written-statements", s.get("title") or to_text(s.get("text")), made,
+                                 s.get("house")),
             title=s.get("title") or f"Written statement {s.get('uin')}",
             text=to_text(s.get("text")),
             html=s.get("text") or None,

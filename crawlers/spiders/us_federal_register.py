@@ -37,7 +37,8 @@ class UsFederalRegisterSpider(PolicySpider):
         super().__init__(*args, **kwargs)
         terms = [s["term"] for s in self.source.get("searches", []) if s.get("term")]
         terms += self.source.get("full_text_terms", [])
-        self.full_text_pattern = re.compile("|".join(rf"\b{re.escape(t)}\b" for t in terms), re.I) if terms else None
+        self.full_text_pattern = (re.compile("|".join(rf"\b{re.escape(t)}\b" for t in terms), re.I)
+                                  if terms else None)
 
     def start_requests(self):
         for search in self.searches():
@@ -104,7 +105,8 @@ class UsFederalRegisterSpider(PolicySpider):
         """The cheap topic test: a search term or a full_text_term in the title or the abstract."""
         if self.full_text_pattern is None or not d.get("body_html_url"):
             return False
-        return bool(self.full_text_pattern.search(strip_tags(f"{d.get('title') or ''} {d.get('abstract') or ''}")))
+        seen = strip_tags(f"{d.get('title') or ''} {d.get('abstract') or ''}")
+        return bool(self.full_text_pattern.search(seen))
 
     def parse_full_text(self, response, record):
         body = response.text if response.body.strip() else ""
