@@ -11,7 +11,7 @@ import sqlite_utils
 
 from . import listing
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class SchemaMismatch(RuntimeError):
