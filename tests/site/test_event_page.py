@@ -19,7 +19,7 @@ from datasette.app import Datasette
 from tests.conftest import ROOT
 
 SITE = ROOT / "site"
-STATEMENT = "uk_written_statements:HCWS386"
+STATEMENT = "uk_written_statements:9100001"  # the API's id (#16)
 
 
 @pytest.fixture(scope="module")
