@@ -1,22 +1,31 @@
 """The timeline as an Atom 1.0 feed, built with ElementTree (every value escaped).
 
 Entries carry text content only (the evidence sentence and its source), never
-crawled HTML, so a feed reader has nothing to sanitise.
+crawled HTML, so a feed reader has nothing to sanitise. Characters XML 1.0 forbids (C0
+controls, lone surrogates, U+FFFE/FFFF) are dropped from every value: one of them in a
+crawled headline or in ``?q=`` would otherwise make the feed unreadable for everyone (#18).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """The value without the characters XML 1.0 cannot carry."""
+    return _NOT_XML.sub("", value)
 
 
 def _el(parent, tag, text=None, **attrs):
-    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items() if v is not None})
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 

@@ -121,7 +121,7 @@ async def timeline_atom(request, datasette):
                                                                    snippets=False))
     build = await _db(datasette).execute("SELECT value FROM build_info WHERE key = 'build_id'")
     query = pages.query_string(filters)
-    base = datasette.absolute_url(request, "/timeline")
+    base = datasette.urls.path("/timeline")  # relative to the feed: the Host header is the client's to choose
     body = atom.timeline_feed(
         data["rows"], self_url=f"{base}.atom" + (f"?{query}" if query else ""),
         alternate_url=base + (f"?{query}" if query else ""),

@@ -1,63 +1,57 @@
-"""Security headers on every response and SQLite limits on every connection.
+"""Security headers on every response, the request guard, and limits on every connection.
 
-- Our own pages (no inline script) get a strict Content-Security-Policy;
-  Datasette's pages (which carry inline scripts) get one without script-src.
-- Every response: nosniff, a Referrer-Policy, frame-ancestors 'none'.
-- SQLite run-time limits stop one query from allocating gigabytes (a
-  progress handler bounds time, not memory; RELIABILITY.md §1.2).
+- Every response, errors included: a Content-Security-Policy (strict on our pages, which
+  have no script; Datasette's inline scripts allowed by hash on its pages), nosniff, a
+  Referrer-Policy, frame-ancestors 'none'.
+- The guard (db/guard.py): GET and HEAD only, one SQL query at a time per client, SQL
+  slots kept below Datasette's thread count, a response-size cap.
+- CSV exports neutralise spreadsheet formulas (db/csv_cells.py).
+- Connection limits (db/connection_limits.py): value and SQL sizes, no pointer or
+  extension functions, a byte budget per query result.
 """
 
 from __future__ import annotations
 
-import sqlite3
-
 from datasette import hookimpl
 
-OUR_PAGES = ("/", "/timeline", "/sources")
-OUR_PREFIXES = ("/vendors/", "/organisations/", "/events/")
-STRICT = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-          "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-RELAXED = "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-MAX_LENGTH = 10_000_000  # bytes in one string or blob
-MAX_SQL_LENGTH = 100_000
+from db import connection_limits, csp
+from db.csv_cells import csv_guard
+from db.guard import Guard
+
+SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"))
+REPLACED = {b"content-security-policy", b"x-content-type-options", b"referrer-policy", b"x-frame-options"}
 
 
-def _csp(path: str) -> str:
-    return STRICT if path in OUR_PAGES or path.startswith(OUR_PREFIXES) else RELAXED
+def with_headers(app):
+    async def add_headers(scope, receive, send):
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        policy = csp.policy(scope.get("path", "")).encode()
+
+        async def wrapped_send(event):
+            if event["type"] == "http.response.start":
+                headers = [(k, v) for k, v in event.get("headers", []) if k.lower() not in REPLACED]
+                headers += [(b"content-security-policy", policy), *SECURITY_HEADERS]
+                event = dict(event, headers=headers)
+            await send(event)
+
+        await app(scope, receive, wrapped_send)
+
+    return add_headers
 
 
 @hookimpl
-def asgi_wrapper():
+def asgi_wrapper(datasette):
+    sql_slots = max(1, datasette.setting("num_sql_threads") // 2)
+
     def wrap(app):
-        async def add_headers(scope, receive, send):
-            if scope["type"] != "http":
-                await app(scope, receive, send)
-                return
-            path = scope.get("path", "")
-
-            async def wrapped_send(event):
-                if event["type"] == "http.response.start":
-                    headers = [(k, v) for k, v in event.get("headers", [])
-                               if k.lower() not in (b"content-security-policy", b"x-content-type-options",
-                                                    b"referrer-policy", b"x-frame-options")]
-                    headers += [
-                        (b"content-security-policy", _csp(path).encode()),
-                        (b"x-content-type-options", b"nosniff"),
-                        (b"referrer-policy", b"no-referrer"),
-                        (b"x-frame-options", b"DENY"),
-                    ]
-                    event = dict(event, headers=headers)
-                await send(event)
-
-            await app(scope, receive, wrapped_send)
-
-        return add_headers
+        return with_headers(Guard(csv_guard(app), sql_slots=sql_slots))
 
     return wrap
 
 
 @hookimpl
 def prepare_connection(conn):
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LENGTH)
-    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_LENGTH)
-    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    connection_limits.limit(conn)

@@ -67,3 +67,15 @@ def test_other_pages_have_no_console_errors(page, ds_server, path):
     page.goto(ds_server.url + path)
     assert page.locator("h1").count() == 1
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("path", ["/tracker", "/tracker?sql=select+1", "/tracker/actions", "/tracker/timeline"])
+def test_datasette_pages_run_their_own_scripts_under_a_script_policy(page, ds_server, path):
+    """Datasette's inline scripts are allowed by hash (#18): no CSP violation, and the SQL editor starts."""
+    page.goto(ds_server.url + path)
+    page.wait_for_load_state("load")
+    assert "script-src 'self' 'sha256-" in page.evaluate(
+        "fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+    if path.startswith("/tracker?") or path == "/tracker":
+        assert page.locator(".CodeMirror").count() == 1
+    assert page.console_errors == []
