@@ -21,7 +21,8 @@ NLP_IN    := $(shell find nlp $(TOPIC_DIR)/vocab.yml $(TOPIC_DIR)/patterns $(wil
 DB_IN     := $(shell find db -type f -name '*.py' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo build crawl extract db serve test test-fast browser-deps eval calibrate bench bench-quick bench-docs load clean new-spider
+.PHONY: help install demo build crawl extract db serve test test-fast test-busy reliability-docs browser-deps eval \
+	calibrate bench bench-quick bench-docs load clean new-spider
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -66,8 +67,16 @@ browser-deps: ## Debian's chromium (and redis-server) for the browser and scale-
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium redis-server >/dev/null; }
 
-test: $(STAMP) browser-deps ## Install what the tests need and run the whole suite
+test: $(STAMP) browser-deps ## Install what the tests need, run the whole suite, then the timing tests busy
 	$(BIN)/python -m pytest -p no:cacheprovider
+	$(MAKE) --no-print-directory test-busy
+
+test-busy: $(STAMP) browser-deps ## The timing-sensitive tests again, beside two CPU-bound processes
+	RELIABILITY_FIGURES=tests/artifacts/reliability-busy.json \
+	  $(BIN)/python -m tests.busy --burners 2 -- $(BIN)/python -m pytest -p no:cacheprovider -m timing
+
+reliability-docs: ## Copy the last green `make test` figures (tests/artifacts/) into RELIABILITY.md
+	$(BIN)/python -m tests.reliability_report
 
 test-fast: $(STAMP) ## The suite without browser, reliability and scale-out tests
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not browser and not reliability and not redis"

@@ -97,6 +97,7 @@ class Faults:
     drop_rate: float = 0.0  # share of requests whose connection is dropped
     delay: float = 0.0  # seconds before every answer (a slow service)
     seed: int = 0
+    hold: threading.Event | None = None  # when given, no answer before it is set (tests start workers in step)
 
 
 class ReplayServer(ThreadingHTTPServer):
@@ -175,6 +176,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 - http.server's naming
         url = original_address(self.path)
+        if self.server.faults.hold is not None:
+            self.server.faults.hold.wait()
         if self.server.faults.delay:
             time.sleep(self.server.faults.delay)
         outcome, entry = self.server.decide(self.command, url)

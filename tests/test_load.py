@@ -8,7 +8,7 @@ import pytest
 from bench import load
 from tests.conftest import free_port
 
-pytestmark = [pytest.mark.reliability, pytest.mark.serial]
+pytestmark = [pytest.mark.reliability, pytest.mark.serial, pytest.mark.timing]
 
 
 def test_a_short_load_run_reports_every_page_answering(built, tmp_path):

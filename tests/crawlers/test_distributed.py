@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -18,7 +19,7 @@ import redis
 from crawlers.replay import Faults, ReplayServer
 from tests.conftest import ROOT, SOURCES, free_port, jsonl
 
-pytestmark = [pytest.mark.redis, pytest.mark.serial]
+pytestmark = [pytest.mark.redis, pytest.mark.serial, pytest.mark.timing]
 
 
 def start_redis(workdir):
@@ -134,17 +135,23 @@ def assert_nothing_left(client, run_id):
 
 
 def test_two_workers_share_the_work_and_process_each_response_once(redis_url, tmp_path, built, worker):
-    # slow enough that both workers get a share; 503s and 429s make retries, which must take over
+    # the replay server answers nothing until both workers run, so both get a share however slowly
+    # each starts (#18: not a race with the clock); 503s and 429s make retries, which must take over
     # their request's in-flight entry
-    server = ReplayServer(faults=Faults(delay=0.3, error_rate=0.1, retry_after_every=9, seed=3)).start()
+    both_running = threading.Event()
+    server = ReplayServer(faults=Faults(delay=0.3, error_rate=0.1, retry_after_every=9, seed=3,
+                                        hold=both_running)).start()
     try:
         client = redis.Redis.from_url(redis_url)
         first = worker("A", "split", redis_url, server.url, tmp_path)
-        wait_for(lambda: any(client.scan_iter("policy-tracker:split:*:worker:A")), "worker A never started")
+        wait_for(lambda: any(client.scan_iter("policy-tracker:split:*:worker:A")), "worker A never started", 180)
         workers = [first, worker("B", "split", redis_url, server.url, tmp_path)]
+        wait_for(lambda: any(client.scan_iter("policy-tracker:split:*:worker:B")), "worker B never started", 180)
+        both_running.set()
         for w in workers:
-            assert w.wait(120) == 0, log_of(w)[-3000:]
+            assert w.wait(300) == 0, log_of(w)[-3000:]
     finally:
+        both_running.set()
         server.stop()
     items = {n: outputs(tmp_path / n) for n in ("A", "B")}
     pairs = [(d["id"], d["api_url"]) for n in items for d in items[n]]

@@ -9,7 +9,7 @@ import pytest
 
 from crawlers.feeds import MAX_PERSON_FIELD, parse_feed
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.timing]
 
 RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
 # 200,000 characters through feedparser's e-mail pattern: quadratic, minutes of CPU without the bound

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from crawlers.html import ALLOWED_TAGS, URL_SCHEMES, sanitise, strip_tags, to_text
+from tests.conftest import FIGURES, tally
 
 PAYLOADS = [
     "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "<svg onload=alert(1)>",
@@ -17,9 +18,7 @@ PAYLOADS = [
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_known_payloads_lose_their_teeth(payload, figures):
-    figures.setdefault("hypothesis", {"sanitiser_examples": 2000, "retry_after_examples": 100,
-                                      "search_examples": 300, "parser_examples": 125})
+def test_known_payloads_lose_their_teeth(payload):
     clean = sanitise(f"<p>ok</p>{payload}").lower()
     for bad in ("<script", "onerror", "onload", "javascript:", "<iframe", "<base", "<meta", "<form", "<svg",
                 "<math", "data:text"):
@@ -36,6 +35,7 @@ markup = st.lists(st.sampled_from([
 @settings(max_examples=2000, deadline=None)
 @given(markup)
 def test_sanitiser_properties(fragment):
+    tally(FIGURES, "hypothesis", "sanitiser_examples")
     once = sanitise(fragment)
     assert sanitise(once) == once
     tree = html5lib.parseFragment(once, namespaceHTMLElements=False)

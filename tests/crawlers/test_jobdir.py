@@ -15,7 +15,7 @@ import pytest
 from crawlers.replay import Faults, Recordings, ReplayServer, request_key
 from tests.conftest import ROOT, jsonl
 
-pytestmark = [pytest.mark.serial, pytest.mark.reliability]
+pytestmark = [pytest.mark.serial, pytest.mark.reliability, pytest.mark.timing]
 NAMES = ("uk_written_questions", "govuk")
 
 

@@ -12,7 +12,7 @@ from crawlers.spiders.uk_hansard import UkHansardSpider
 from crawlers.spiders.uk_written_questions import UkWrittenQuestionsSpider
 from crawlers.spiders.uk_written_statements import UkWrittenStatementsSpider
 from crawlers.spiders.us_federal_register import UsFederalRegisterSpider
-from tests.conftest import make_spider
+from tests.conftest import FIGURES, make_spider, tally
 
 junk = st.one_of(st.none(), st.integers(), st.text(max_size=30), st.lists(st.integers(), max_size=3),
                  st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
@@ -42,6 +42,7 @@ CASES = [
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_one_drifted_record_never_costs_the_others(recorded, tmp_path, data):
+    tally(FIGURES, "hypothesis", "parser_examples", len(CASES))
     for spider_cls, entry, records_of, kwargs in CASES:
         spider = make_spider(spider_cls, tmp_path)
         original = recorded(entry)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import example, given, strategies as st
 
 from crawlers.middlewares import parse_retry_after
+from tests.conftest import FIGURES, tally
 
 
 def test_seconds_and_http_dates():
@@ -20,5 +21,6 @@ def test_seconds_and_http_dates():
 @given(st.text(max_size=60))
 @example("²")  # a Unicode digit that float() refuses; found by this test
 def test_any_header_value_parses_or_is_none(value):
+    tally(FIGURES, "hypothesis", "retry_after_examples")
     result = parse_retry_after(value)
     assert result is None or result >= 0

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from db.build import PublishRefused, build, check
-from tests.conftest import ROOT
+from tests.conftest import ROOT, tally
 
 pytestmark = pytest.mark.reliability
 
@@ -27,13 +27,15 @@ def test_a_crash_at_any_point_leaves_the_live_database_intact(built, tmp_path, p
     result = subprocess.run([sys.executable, "-m", "db", "build", "--crawl", str(built["crawl"]), "--extracted",
                              str(built["extracted"]), "--out", str(live), "--crash-at", point],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+    integrity = sqlite3.connect(live).execute("PRAGMA integrity_check").fetchone()[0]
+    tally(figures, "crash_points", "points")
+    tally(figures, "crash_points", "live_db_changed", int(sha(live) != before))
+    tally(figures, "crash_points", "integrity_not_ok", int(integrity != "ok"))
     assert result.returncode == 137
     assert sha(live) == before
-    assert sqlite3.connect(live).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert integrity == "ok"
     assert not any(p.name.startswith("tracker.db-") for p in tmp_path.iterdir())  # no journal beside the live file
     build(built["crawl"], built["extracted"], live)  # the next build succeeds
-    crash = figures.setdefault("crash_points", {"points": 0, "live_db_changed": 0, "integrity": "ok"})
-    crash["points"] += 1
 
 
 def test_a_truncated_or_corrupt_file_is_refused(built, tmp_path):

@@ -1,11 +1,13 @@
 """The search helper never errors on user input and supports phrases, OR, -exclusion and filters."""
 
+import re
 import sqlite3
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from db.search import parse_query, timeline
+from tests.conftest import FIGURES, tally
 
 TORTURE = ["", " ", '"', "docker-compose", "title:x", "a OR", "NEAR(", "*", "(", "^குகை", "Hikvision's", "x" * 10000,
            "-", "--", "OR OR", '""', "AND", "NOT", "hikvision -", ")", "{}", "\x00", "ban*", "vendor:", "from:zzz"]
@@ -18,21 +20,29 @@ def conn(built):
 
 @pytest.mark.parametrize("text", TORTURE)
 def test_torture_strings_never_raise(conn, text, figures):
-    assert isinstance(timeline(conn, text), list)
-    torture = figures.setdefault("search_torture", {"strings": 0, "errors": 0, "random_unicode_examples": 300})
-    torture["strings"] += 1
+    tally(figures, "search_torture", "strings")
+    try:
+        rows = timeline(conn, text)
+    except Exception:
+        tally(figures, "search_torture", "errors")
+        raise
+    tally(figures, "search_torture", "errors", 0)
+    assert isinstance(rows, list)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
 def test_random_unicode_never_raises(conn, text):
+    tally(FIGURES, "hypothesis", "search_examples")
     timeline(conn, text)
 
 
 def test_phrase_or_and_exclusion(conn):
-    phrase = timeline(conn, '"cease deployment"')
-    assert phrase and all("cease deployment" in (r["evidence"] + (r["snippet"] or "")).lower().replace("\x02", "").replace("\x03", "")
-                          or r["document_id"] for r in phrase)
+    """A phrase matches its words in order and side by side (#18: the old check was always true)."""
+    phrase = timeline(conn, '"cease deployment"', limit=500)
+    assert phrase and all(re.search(r"\x02ceas\w* deploy\w*\x03", r["snippet"] or "", re.I) for r in phrase)
+    assert len(timeline(conn, "deployment cease", limit=500)) >= len(phrase)
+    assert timeline(conn, '"deployment cease"', limit=500) == []  # the same words, out of order
     hik = {r["action_id"] for r in timeline(conn, "Hikvision", limit=500)}
     both = {r["action_id"] for r in timeline(conn, "Hikvision OR Dahua", limit=500)}
     without = {r["action_id"] for r in timeline(conn, "Hikvision -Dahua", limit=500)}

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT, DatasetteServer, free_port
 
-pytestmark = [pytest.mark.reliability, pytest.mark.serial]
+pytestmark = [pytest.mark.reliability, pytest.mark.serial, pytest.mark.timing]
 CLIENTS = 50
 
 
