@@ -29,7 +29,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "<!-- load:begin -->", "<!-- load:end -->"
-SEARCHES = ["hikvision", '"sensitive sites"', "dahua AND ban", "national intelligence law", "cctv"]
+GENERIC_SEARCHES = ['"sensitive sites"', '"national security"']
 
 
 def paths(db: Path) -> list[str]:
@@ -40,7 +40,8 @@ def paths(db: Path) -> list[str]:
     out = ["/", "/timeline", "/timeline?page=2", "/timeline.atom", "/sources",
            "/tracker/timeline.json?_size=50", "/tracker/timeline.csv?_size=100",
            "/tracker.json?sql=" + quote("select type, count(*) from actions group by type")]
-    out += [f"/timeline?q={quote(q)}" for q in SEARCHES]
+    first = (vendors + ["ban"])[0]  # searches the database's own vendors, and the domain's words
+    out += [f"/timeline?q={quote(q)}" for q in [first, *GENERIC_SEARCHES, f"{first} AND ban", "ban"]]
     out += [f"/vendors/{slug}" for slug in vendors] + [f"/timeline?vendor={slug}" for slug in vendors]
     out += [f"/organisations/{slug}" for slug in orgs]
     return out

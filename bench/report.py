@@ -29,7 +29,7 @@ def page_table(results: dict) -> list[str]:
         return []
     lines = ["| page | " + " | ".join(f"{n:,} docs: p50 / p95 ms (× select 1)" for n in sizes) + " | growth k |",
              "| --- |" + " --- |" * (len(sizes) + 1)]
-    for name, path in pages.PAGES.items():
+    for name, path in pages.page_paths().items():
         cells = []
         for n in sizes:
             run = _get(runs, n)[name]

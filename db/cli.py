@@ -9,17 +9,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import click
 
 import topics
-
-SITE = Path(__file__).resolve().parent.parent / "site"
 
 
 @click.group(help=__doc__)
@@ -90,20 +85,6 @@ def search(query, path, limit, as_json):
     click.echo(f"{len(rows)} row(s)", err=True)
 
 
-def datasette_args(path: str, host: str, port: int, immutable: bool = False) -> list[str]:
-    settings = json.loads((SITE / "settings.json").read_text())
-    args = [sys.executable, "-m", "datasette", "serve", "-i" if immutable else "", path,
-            "--metadata", str(SITE / "metadata.yml"), "--template-dir", str(SITE / "templates"),
-            "--plugins-dir", str(SITE / "plugins"), "--static", f"static:{SITE / 'static'}",
-            "-h", host, "-p", str(port)]
-    for key, value in settings.items():
-        args += ["--setting", key, str(value).lower() if isinstance(value, bool) else str(value)]
-    counts = Path(path).parent / "inspect.json"
-    if immutable and counts.exists():  # a staged release: counts precomputed by `python -m db stage`
-        args += ["--inspect-file", str(counts)]
-    return [a for a in args if a]
-
-
 @cli.command(help="Stage a built database as an immutable release for read-only replicas.")
 @click.option("--db", "path", default="data/tracker.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--releases", default="releases", show_default=True, type=click.Path(file_okay=False))
@@ -113,15 +94,17 @@ def stage(path, releases):
     click.echo(run_stage(Path(path), Path(releases)))
 
 
-@cli.command(help="Serve the database with Datasette and the site/ configuration (127.0.0.1 only by default).")
+@cli.command(help="Serve the database with Datasette, site/ as its configuration directory (127.0.0.1 only by "
+                  "default). The database's file may have any name.")
 @click.option("--db", "path", default="data/tracker.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True)
 @click.option("--immutable", is_flag=True, help="Open the file immutable (-i): for replicas of a published build.")
 def serve(path, host, port, immutable):
-    args = datasette_args(path, host, port, immutable)
+    from .serve import run
+
     click.echo(f"Timeline: http://{host}:{port}/timeline", err=True)
-    os.execv(args[0], args)
+    run(path, host, port, immutable)
 
 
 def main():

@@ -95,8 +95,10 @@ def event_page(conn: sqlite3.Connection, event_id: str, permalink: str = "") -> 
     event = found[0]
     for field in ("actors_named", "announced_by", "disagreements"):
         event[field] = json.loads(event[field]) if event[field] else []
-    targets = _rows(conn, "SELECT x.target, x.in_context, e.name, e.slug FROM event_targets x LEFT JOIN entities e "
-                          "ON e.id = x.target WHERE x.event_id = ? ORDER BY x.in_context, e.name", (event_id,))
+    targets = _rows(conn, "SELECT x.target, x.in_context, COALESCE(e.name, CASE WHEN x.target = '*' THEN "
+                          "(SELECT value FROM topic WHERE key = 'class_target') END) AS name, e.slug "
+                          "FROM event_targets x LEFT JOIN entities e ON e.id = x.target WHERE x.event_id = ? "
+                          "ORDER BY x.in_context, e.name", (event_id,))
     documents: dict[str, dict] = {}
     order = sorted(_rows(conn, SOURCES_SQL, (event_id,)),
                    key=lambda r: (ROLE_ORDER.get(r["role"], 3), r["published"] or "", r["action_id"]))
@@ -119,7 +121,7 @@ def event_page(conn: sqlite3.Connection, event_id: str, permalink: str = "") -> 
 def as_json(page: dict) -> dict:
     """The event record as /events/<id>.json gives it."""
     event = {k: v for k, v in page["event"].items() if k != "label"}
-    named = [t["name"] or "Chinese-made equipment (class)" for t in page["targets"] if not t["in_context"]]
+    named = [t["name"] or t["target"] for t in page["targets"] if not t["in_context"]]
     return {"event": event, "action": page["event"]["label"], "vendors": named,
             "vendors_in_context": [t["name"] for t in page["targets"] if t["in_context"]],
             "primary_source": page["primary"], "cite": page["cite"], "sources": page["documents"]}

@@ -67,10 +67,18 @@ def ingest_sources(db: sqlite_utils.Database, sources: dict[str, dict]) -> None:
 
 
 def ingest_vocabulary(db: sqlite_utils.Database, topic: Topic) -> None:
-    """Vendors, organisations and action types from the topic's vocab.yml, with their aliases."""
+    """What the topic is, its action types (label, description, colour, role), vendors and organisations
+    from the topic's vocab.yml, with their aliases."""
     vocab = topic.vocab
-    db.conn.executemany("INSERT OR REPLACE INTO action_types VALUES (?, ?, ?)",
-                        [(k, v["label"], v.get("description")) for k, v in vocab["actions"].items()])
+    about = vocab.get("about") or {}
+    db.conn.execute("DELETE FROM topic")
+    db.conn.executemany("INSERT INTO topic (key, value) VALUES (?, ?)", [
+        ("name", topic.name), ("title", about.get("title")), ("summary", about.get("summary")),
+        ("class_target", about.get("class_target"))])
+    db.conn.executemany("INSERT OR REPLACE INTO action_types (id, label, description, colour, role) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        [(k, v["label"], v.get("description"), v.get("colour"), v.get("role"))
+                         for k, v in vocab["actions"].items()])
     entities = []
     for vid, v in vocab["vendors"].items():
         entities.append((f"vendor:{vid}", "vendor", v["name"], slug(v["name"]), v.get("country"),

@@ -17,7 +17,6 @@ from .search import parse_query
 PAGE_SIZE = 25
 TIMELINE_FILTERS = ("q", "vendor", "actor", "action", "jurisdiction", "department", "kind", "from", "to",
                     "certainty")
-CLASS_TARGET = "Chinese-made equipment (class)"
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
@@ -48,11 +47,16 @@ def keyset(args: dict) -> dict:
     return {}
 
 
-def _targets(row: dict) -> list[dict]:
+def topic(conn: sqlite3.Connection) -> dict:
+    """What the database tracks (the `topic` table: name, title, summary, class_target)."""
+    return dict(conn.execute("SELECT key, value FROM topic"))
+
+
+def _targets(row: dict, class_target: str) -> list[dict]:
     out = []
     for part in filter(None, (row.get("targets") or "").split(";")):
         if part == "*":
-            out.append({"slug": None, "name": CLASS_TARGET})
+            out.append({"slug": None, "name": class_target})
         else:
             slug, _, name = part.partition("|")
             out.append({"slug": slug, "name": name})
@@ -73,8 +77,9 @@ def timeline(conn: sqlite3.Connection, filters: dict, page: int = 1, page_size: 
     offset = 0 if keyed else (max(1, page) - 1) * page_size
     found, more = q.positions(conn, selection, page_size, after, before, offset)
     rows = q.details(conn, found, selection.fts if snippets else "")
+    class_target = topic(conn).get("class_target") or "*"
     for row in rows:
-        row["vendor_list"] = _targets(row)
+        row["vendor_list"] = _targets(row, class_target)
     out = {"rows": rows, "query": query, "page": page,
            "older": rows[-1]["pos"] if rows and (more if before is None else True) else None,
            "newer": rows[0]["pos"] if rows and ((more if before is not None else False) or keyed or offset) else None}

@@ -11,7 +11,7 @@ import sqlite_utils
 
 from . import listing
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class SchemaMismatch(RuntimeError):
@@ -45,7 +45,7 @@ TABLES = {
         content_hash TEXT NOT NULL, seen_at TEXT NOT NULL, title TEXT, text TEXT, diff TEXT""",
     "entities": """
         id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, slug TEXT NOT NULL, country TEXT,
-        parent TEXT, kind TEXT, jurisdiction TEXT, chinese INTEGER""",
+        parent TEXT, kind TEXT, jurisdiction TEXT, in_scope INTEGER""",
     "entity_aliases": """
         entity_id TEXT NOT NULL REFERENCES entities(id), alias TEXT NOT NULL, PRIMARY KEY (entity_id, alias)""",
     "mentions": """
@@ -59,8 +59,11 @@ TABLES = {
     "action_targets": """
         action_id TEXT NOT NULL REFERENCES actions(id), target TEXT NOT NULL, PRIMARY KEY (action_id, target)""",
     "action_types": """
-        id TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT""",
+        id TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT, colour TEXT, role TEXT""",
     "build_info": """
+        key TEXT PRIMARY KEY, value TEXT""",
+    # issue 13: what the database tracks, from the topic's vocabulary (name, title, summary, class_target)
+    "topic": """
         key TEXT PRIMARY KEY, value TEXT""",
     # issue 15: events, one per real-world act; actions are their mentions (nlp/events, db/events.py)
     "events": """
@@ -100,7 +103,8 @@ VIEWS = {
     "timeline": """
         SELECT l.unit_id AS action_id, l.date, l.type, (SELECT label FROM action_types WHERE id = l.type) AS action,
           l.actor,
-          COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN 'Chinese-made equipment (class)'
+          COALESCE((SELECT group_concat(CASE WHEN x.target = '*'
+                                          THEN (SELECT value FROM topic WHERE key = 'class_target')
                                         ELSE e.name END, ', ')
                     FROM action_targets x LEFT JOIN entities e ON e.id = x.target
                     WHERE x.action_id = l.unit_id), '') AS vendors,
@@ -132,7 +136,8 @@ VIEWS = {
         SELECT d.department, COUNT(*) AS asked,
           SUM(CASE WHEN json_extract(d.extra, '$.status') IN ('answered', 'corrected') THEN 1 ELSE 0 END) AS answered,
           SUM(CASE WHEN json_extract(d.extra, '$.status') = 'holding' THEN 1 ELSE 0 END) AS holding,
-          SUM(CASE WHEN EXISTS (SELECT 1 FROM actions a WHERE a.document_id = d.id AND a.type = 'no_comment')
+          SUM(CASE WHEN EXISTS (SELECT 1 FROM actions a JOIN action_types t ON t.id = a.type
+                                WHERE a.document_id = d.id AND t.role = 'declines')
               THEN 1 ELSE 0 END) AS declined_to_comment
         FROM documents d WHERE d.kind = 'written_question' GROUP BY d.department""",
     "source_health": """
@@ -187,7 +192,20 @@ def _migration_4(db: sqlite_utils.Database) -> None:
         db.execute("ALTER TABLE crawl_runs ADD COLUMN mode TEXT")
 
 
-MIGRATIONS = [_migration_1, _migration_2, _migration_3, _migration_4]
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """The topic as data (issue 13): a `topic` table, action types' colour and role, and entities.in_scope
+    (whether a vendor is a subject of the topic), the schema-4 flag column renamed."""
+    db.execute(f"CREATE TABLE IF NOT EXISTS [topic] ({TABLES['topic']})")
+    types = {c.name for c in db["action_types"].columns}
+    for column in ("colour", "role"):
+        if column not in types:
+            db.execute(f"ALTER TABLE action_types ADD COLUMN {column} TEXT")
+    known = {"id", "type", "name", "slug", "country", "parent", "kind", "jurisdiction", "in_scope"}
+    for old in [c.name for c in db["entities"].columns if c.name not in known][:1]:  # schema 4's flag column
+        db.execute(f"ALTER TABLE entities RENAME COLUMN [{old}] TO in_scope")
+
+
+MIGRATIONS = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

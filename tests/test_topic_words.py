@@ -22,6 +22,8 @@ JSON Lines data (nlp/patterns/), the topic directories (topics/<name>/, any dept
 """
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 import srsly
@@ -64,11 +66,18 @@ def _words() -> tuple[set[str], set[str], set[str], set[str]]:
 ORDINARY_WORDS = {"axis"}
 
 
+def _repository_files() -> list[Path]:
+    """The files of the checkout git would commit (tracked or new, not ignored: no build output)."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    return sorted(Path(line) for line in listed if (ROOT / line).is_file())
+
+
 def code_files():
     """Every file this guard counts as code (see the module docstring)."""
     topic_roots = {d.resolve() for d in _topic_dirs()}
-    for path in sorted(ROOT.rglob("*")):
-        rel = path.relative_to(ROOT)
+    for rel in _repository_files():
+        path = ROOT / rel
         if not path.is_file() or set(rel.parts[:-1]) & SKIP_DIRS or rel.parts[0] in SKIP_DIRS:
             continue
         if any(root in path.resolve().parents for root in topic_roots):
@@ -114,26 +123,7 @@ def test_the_guard_knows_every_topics_words():
     assert not any(p.search("a true time axis") for p in words) and government.search('"UK Government"')
 
 
-# Files still naming topic words, each with the change that empties it. Strict xfail: a file that
-# becomes clean fails the run until it leaves this list.
-PENDING = {
-    "db/chart.py": "type colours move to the vocabulary (the site part of #13, after #19's pages land)",
-    "db/pages.py": "the class label moves to the vocabulary (the site part of #13, after #19's pages land)",
-    "db/schema.py": "the in_scope column and the class label (the site part of #13, after #19's pages land)",
-    "site/metadata.yml": "topic prose from the vocabulary (the site part of #13, after #19's pages land)",
-    "site/static/site.css": "type colours generated from the vocabulary (the site part of #13)",
-    "site/templates/tracker/home.html": "topic prose from the vocabulary (the site part of #13)",
-    "bench/corpus.py": "the bench corpus from the topic's vocabulary (after #19's bench rewrite lands)",
-    "bench/load.py": "searches from the topic (after #19's bench rewrite lands)",
-    "bench/stages.py": "queries from the topic (after #19's bench rewrite lands)",
-    "bench/pages.py": "page URLs from the topic's vocabulary (the bench part of #13)",
-    "db/eventview.py": "the class label from the vocabulary (the site part of #13)",
-    "site/templates/tracker/event.html": "the class label from the vocabulary (the site part of #13)",
-}
-
-
-@pytest.mark.parametrize("path", [pytest.param(p.as_posix(), marks=pytest.mark.xfail(
-    strict=True, reason=PENDING[p.as_posix()])) if p.as_posix() in PENDING else p.as_posix() for p in code_files()])
+@pytest.mark.parametrize("path", [p.as_posix() for p in code_files()])
 def test_code_names_no_topic_word(path):
     words, government = _patterns()
     text = (ROOT / path).read_text(encoding="utf-8", errors="replace")

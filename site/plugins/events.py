@@ -13,13 +13,12 @@ from datasette.utils.asgi import NotFound, Response
 
 from db import eventview
 
-DATABASE = "tracker"
-
 
 async def event_page(request, datasette):
     event_id, as_json = request.url_vars["event_id"], bool(request.url_vars.get("json"))
     permalink = datasette.absolute_url(request, f"/events/{event_id}")
-    page = await datasette.get_database(DATABASE).execute_fn(
+    database = datasette.get_database()  # the served database, whatever its file is called
+    page = await database.execute_fn(
         lambda conn: eventview.event_page(conn, event_id, permalink))
     if page is None:
         raise NotFound(f"No event {event_id}")
@@ -28,14 +27,15 @@ async def event_page(request, datasette):
             return Response.redirect(f"/events/{page['redirect']}{'.json' if as_json else ''}", status=301)
         if as_json:
             return Response.json({"id": event_id, "withdrawn": page["at"]}, status=410)
-        html = await datasette.render_template("tracker/event_gone.html", {"event_id": event_id, "page": page},
-                                               request=request)
+        html = await datasette.render_template("tracker/event_gone.html", {
+            "event_id": event_id, "page": page, "database": database.name}, request=request)
         return Response.html(html, status=410)
     if as_json:
         return Response(json.dumps(eventview.as_json(page), ensure_ascii=False, indent=1),
                         content_type="application/json; charset=utf-8")
     html = await datasette.render_template("tracker/event.html", {
-        "page": page, "event": page["event"], "long_date": eventview.long_date, "permalink": permalink},
+        "page": page, "event": page["event"], "long_date": eventview.long_date, "permalink": permalink,
+        "database": database.name},
         request=request)
     return Response.html(html)
 

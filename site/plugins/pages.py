@@ -1,5 +1,10 @@
 """The journalist-facing pages: /, /timeline, /timeline.atom, /vendors/<slug>,
-/organisations/<slug>, /sources. Routes only; the queries live in db/pages.py.
+/organisations/<slug>, /sources, and /types.css (the action types' colours, from the database's
+action_types). Routes only; the queries live in db/pages.py, the rendering in the templates
+(tracker/_chart.html draws the chart, tracker/timeline.atom is the feed).
+
+The database is the one served (its name is read from the served file, not assumed); the topic's
+words (title, summary, the label of a class target) come from its `topic` table.
 
 Every query runs in Datasette's SQL threads under a time limit (Datasette's ``sql_time_limit_ms``,
 or ``time_limit_ms`` in the ``tracker-pages`` plugin configuration): a page whose query hits it
@@ -7,16 +12,19 @@ answers at once with a clear message (503) instead of holding a thread."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from datetime import datetime, timezone
 
 from datasette import hookimpl
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from db import atom, chart, pages
+from db import pages
 
-DATABASE = "tracker"
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+TINT = 0.2  # a badge's background: its type's colour at this share over white
 
 
 class TooSlow(Exception):
@@ -24,7 +32,8 @@ class TooSlow(Exception):
 
 
 def _db(datasette):
-    return datasette.get_database(DATABASE)
+    """The served database (the first one attached, whatever its file is called)."""
+    return datasette.get_database()
 
 
 def _time_limit(datasette) -> int:
@@ -48,9 +57,14 @@ async def _run(datasette, fn):
         raise
 
 
-async def _labels(datasette) -> dict:
-    rows = await _db(datasette).execute("SELECT id, label FROM action_types")
-    return {r["id"]: r["label"] for r in rows}
+async def _types(datasette) -> dict:
+    """Action type -> {label, colour}, in the vocabulary's order."""
+    rows = await _db(datasette).execute("SELECT id, label, colour FROM action_types ORDER BY rowid")
+    return {r["id"]: {"label": r["label"], "colour": r["colour"] or "#666666"} for r in rows}
+
+
+async def _topic(datasette) -> dict:
+    return dict((await _db(datasette).execute("SELECT key, value FROM topic")).rows)
 
 
 def _highlight(snippet: str | None) -> Markup:
@@ -61,8 +75,9 @@ def _highlight(snippet: str | None) -> Markup:
 
 
 async def _render(datasette, request, template: str, context: dict, status: int = 200) -> Response:
-    labels = await _labels(datasette)
-    context.update(labels=labels, legend=chart.legend(labels), highlight=_highlight)
+    types = await _types(datasette)
+    context.update(labels={k: t["label"] for k, t in types.items()}, types=types, highlight=_highlight,
+                   topic=await _topic(datasette), database=_db(datasette).name)
     html = await datasette.render_template(template, context, request=request)
     return Response.html(html, status=status)
 
@@ -107,10 +122,8 @@ async def timeline_page(request, datasette):
 
     data, options = await _run(datasette, fetch)
     filters = dict(filters, all="1") if show_all else filters
-    labels = await _labels(datasette)
     return await _render(datasette, request, "tracker/timeline.html", {
-        "data": data, "filters": filters, "options": options, "qs": pages.query_string,
-        "chart": chart.monthly_svg(data["months"], labels) if data["months"] is not None else None})
+        "data": data, "filters": filters, "options": options, "qs": pages.query_string})
 
 
 async def timeline_atom(request, datasette):
@@ -122,12 +135,30 @@ async def timeline_atom(request, datasette):
     build = await _db(datasette).execute("SELECT value FROM build_info WHERE key = 'build_id'")
     query = pages.query_string(filters)
     base = datasette.urls.path("/timeline")  # relative to the feed: the Host header is the client's to choose
-    body = atom.timeline_feed(
-        data["rows"], self_url=f"{base}.atom" + (f"?{query}" if query else ""),
-        alternate_url=base + (f"?{query}" if query else ""),
-        title="policy-tracker: " + (", ".join(f"{k} {v}" for k, v in filters.items()) or "all actions"),
-        build_id=build.first()["value"] if build.rows else "")
-    return Response(body, content_type="application/atom+xml; charset=utf-8")
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for row in data["rows"]:
+        row["updated"] = _stamp(row["date"], now)
+    self_url = f"{base}.atom" + (f"?{query}" if query else "")
+    body = await datasette.render_template("tracker/timeline.atom", {
+        "rows": data["rows"], "self_url": self_url, "feed_id": self_url.split("://", 1)[-1],
+        "alternate_url": base + (f"?{query}" if query else ""),
+        "title": "policy-tracker: " + (", ".join(f"{k} {v}" for k, v in filters.items()) or "all actions"),
+        "updated": data["rows"][0]["updated"] if data["rows"] else now,
+        "build_id": build.first()["value"] if build.rows else ""}, request=request)
+    # characters XML 1.0 forbids (C0 controls, lone surrogates, U+FFFE/FFFF) in a crawled headline or in ?q=
+    # would make the feed unreadable for everyone (#18): dropped, the rest of the value kept
+    return Response(NOT_XML.sub("", body), content_type="application/atom+xml; charset=utf-8")
+
+
+def _stamp(value: str | None, fallback: str) -> str:
+    """An Atom date-time for a date as precise as the source gives it (a year, a month or a day)."""
+    if not value:
+        return fallback
+    if len(value) == 4:
+        value += "-01"
+    if len(value) == 7:
+        value += "-01"
+    return value[:10] + "T00:00:00Z" if len(value) <= 10 else value
 
 
 async def entity_page(request, datasette):
@@ -148,15 +179,32 @@ async def entity_page(request, datasette):
     summary, data = await _run(datasette, fetch)
     if summary is None:
         raise NotFound(f"No {kind} called {slug}")
-    labels = await _labels(datasette)
     return await _render(datasette, request, "tracker/entity.html", {
-        "kind": kind, "summary": summary, "data": data, "filters": filters, "qs": pages.query_string,
-        "chart": chart.monthly_svg(data["months"], labels) if data["months"] is not None else None})
+        "kind": kind, "summary": summary, "data": data, "filters": filters, "qs": pages.query_string})
 
 
 async def sources_page(request, datasette):
     rows = await _run(datasette, pages.sources)
     return await _render(datasette, request, "tracker/sources.html", {"rows": rows})
+
+
+async def types_css(datasette):
+    """Badges and legend swatches in each action type's colour (the vocabulary's, via action_types)."""
+    lines = []
+    for kind, spec in (await _types(datasette)).items():
+        lines.append(f".type-{kind} {{ background: {_tint(spec['colour'])}; }} "
+                     f".swatch-{kind} {{ background: {spec['colour']}; }}")
+    return Response("\n".join(lines) + "\n", content_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "max-age=60"})
+
+
+def _tint(colour: str) -> str:
+    """The colour at TINT over white (#rrggbb)."""
+    try:
+        rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    except ValueError:
+        return "#e5e7eb"
+    return "#" + "".join(f"{round(255 - (255 - c) * TINT):02x}" for c in rgb)
 
 
 @hookimpl
@@ -167,4 +215,5 @@ def register_routes():
         (r"^/timeline\.atom$", _guarded(timeline_atom)),
         (r"^/(?P<section>vendors|organisations)/(?P<slug>[a-z0-9-]+)$", _guarded(entity_page)),
         (r"^/sources$", _guarded(sources_page)),
+        (r"^/types\.css$", types_css),
     ]

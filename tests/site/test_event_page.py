@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import json
 import shutil
 import sqlite3
 
 import pytest
-import yaml
-from datasette.app import Datasette
 
-from tests.conftest import ROOT
+from db import serve
 
-SITE = ROOT / "site"
 STATEMENT = "uk_written_statements:9100001"  # the API's id (#16)
 
 
@@ -34,10 +30,7 @@ def site(built, tmp_path_factory):
     conn.execute("INSERT INTO event_redirects VALUES ('egone', NULL, 'withdrawn', '2026-01-01T00:00:00Z')")
     conn.commit()
     conn.close()
-    ds = Datasette([str(path)], metadata=yaml.safe_load((SITE / "metadata.yml").read_text()),
-                   template_dir=str(SITE / "templates"), plugins_dir=str(SITE / "plugins"),
-                   static_mounts=[("static", str(SITE / "static"))],
-                   settings=json.loads((SITE / "settings.json").read_text()))
+    ds = serve.app(path)  # site/ as Datasette's configuration directory, as `python -m db serve` runs it
     return ds, ids
 
 

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import yaml
 from datasette.app import Datasette
 
-from db.cli import SITE
+from db.serve import SITE
 
 PAGES = ["/", "/timeline", "/timeline?q=Hikvision", "/timeline.atom?vendor=hikvision", "/vendors/hikvision",
          "/organisations/cabinet-office", "/sources"]
@@ -16,8 +16,7 @@ PAGES = ["/", "/timeline", "/timeline?q=Hikvision", "/timeline.atom?vendor=hikvi
 def serve(db, **config) -> Datasette:
     metadata = yaml.safe_load((SITE / "metadata.yml").read_text())
     metadata["plugins"] = {"tracker-pages": config}
-    return Datasette(files=[str(db)], metadata=metadata, plugins_dir=str(SITE / "plugins"),
-                     template_dir=str(SITE / "templates"), settings={"sql_time_limit_ms": 1000})
+    return Datasette(files=[str(db)], config_dir=SITE, metadata=metadata, settings={"sql_time_limit_ms": 1000})
 
 
 def get_all(ds: Datasette, paths: list[str]) -> list:
