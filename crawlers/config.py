@@ -36,7 +36,11 @@ def sources(topic: str | None = None) -> dict[str, dict]:
 
 
 def source(name: str, topic: str | None = None) -> dict:
-    try:
-        return sources(topic)[name]
-    except KeyError:
-        raise KeyError(f"no source {name!r} in topic {topics.name(topic)!r}") from None
+    """A source as the topic asks it; a service the topic does not ask has no searches or feeds (its spider
+    still loads, for `scrapy check` and `scrapy list`, and asks nothing)."""
+    asked = sources(topic)
+    if name in asked:
+        return asked[name]
+    if name in services():
+        return dict(services()[name])
+    raise KeyError(f"no source {name!r} (see crawlers/sources.yml)")

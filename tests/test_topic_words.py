@@ -63,7 +63,7 @@ def _words() -> tuple[set[str], set[str], set[str], set[str]]:
 
 
 # vendor names that are also ordinary words: matched only capitalised, as the vendor is written
-ORDINARY_WORDS = {"axis"}
+ORDINARY_WORDS = {"axis", "meta"}
 
 
 def _repository_files() -> list[Path]:
