@@ -161,10 +161,16 @@ def query_string(filters: dict, **changes) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
+def any_confident(conn: sqlite3.Connection) -> bool:
+    """Whether any action of the build is confident (an index probe)."""
+    return conn.execute("SELECT 1 FROM listing WHERE certainty = 'confident' LIMIT 1").fetchone() is not None
+
+
 def confident_view(conn: sqlite3.Connection, filters: dict, show_all: bool) -> tuple[dict, int]:
     """The filters the site shows by default (issue 14): only the actions at calibrated confidence 0.8 or more
-    (listing.certainty = 'confident'), unless all are asked for; and how many more "Show all" would add."""
-    if show_all or filters.get("certainty"):
+    (listing.certainty = 'confident'), unless all are asked for; and how many more "Show all" would add.
+    A database with no confident action at all (a topic without a calibrated model) shows everything (#13)."""
+    if show_all or filters.get("certainty") or not any_confident(conn):
         return filters, 0
     view = dict(filters, certainty="confident")
     query = parse_query(filters.get("q"))

@@ -239,21 +239,23 @@ def eval_events(files, extract, split_by_story, as_json, errors, topic):
             click.echo(line)
 
 
-@cli.command(help="Fit the confidence model (nlp/confidence.py) on the train part of the topic's eval/ and write "
-                  "it to the topic's confidence.json, which extraction then reads.")
+@cli.command(help="Fit the confidence model (nlp/confidence.py) on the train part of the topic's eval/ (a topic "
+                  "without one: its dev.jsonl) and write it to the topic's confidence.json, which extraction then "
+                  "reads.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write it (default: "
               "topics/<topic>/confidence.json).")
-def calibrate(output):
+@topic_option
+def calibrate(output, topic):
     from pathlib import Path
 
-    import topics
-
     from .confidence import calibrate as fit_model
-    from .pipeline import build_nlp
     from .split import read
 
-    directory = topics.directory()
-    model = fit_model(read(directory / "eval" / "train.jsonl"), build_nlp())
+    directory = topics.directory(topic)
+    train = directory / "eval" / "train.jsonl"
+    labelled = train if train.is_file() else directory / "dev.jsonl"
+    model = fit_model(read(labelled), _nlp(topic))
+    model["fitted_on"] = labelled.relative_to(directory).as_posix()
     path = Path(output or directory / "confidence.json")
     path.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     click.echo(f"fitted on {model['actions']} actions; train: {model['train_right_at_0.8']:.3f} right at "

@@ -92,6 +92,17 @@ def test_the_timeline_page_shows_the_topic(apps):
     assert feed.count("<entry>") >= 3 and "term=\"device_ban\"" in feed
 
 
+def test_a_topic_without_confident_actions_shows_them_all(apps):
+    """The apps topic has no calibrated confidence model: its timeline and feed show every action by default
+    (showing only confident ones would show none)."""
+    conn = sqlite3.connect(apps["db"])
+    assert conn.execute("SELECT COUNT(*) FROM listing WHERE certainty = 'confident'").fetchone() == (0,)
+    total = conn.execute("SELECT COUNT(*) FROM actions").fetchone()[0]
+    page = get(apps["ds"], "/timeline").text
+    assert total and page.count('class="event"') == min(total, 25) and "Show all" not in page
+    assert get(apps["ds"], "/timeline.atom").text.count("<entry>") == min(total, 100)
+
+
 def test_the_topic_pipeline_meets_its_floor_on_the_labelled_set():
     """The apps dev set (52 labelled documents): figures at least those measured when the topic shipped."""
     result = run([sys.executable, "-m", "nlp", "eval", "--topic", "apps", "--json"])

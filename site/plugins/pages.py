@@ -128,10 +128,12 @@ async def timeline_page(request, datasette):
 
 async def timeline_atom(request, datasette):
     filters = pages.clean_filters(dict(request.args))
-    if not request.args.get("all") and not filters.get("certainty"):  # the same default as the page (#14)
-        filters = dict(filters, certainty="confident")
-    data = await _run(datasette, lambda conn: pages.timeline(conn, filters, 1, page_size=100, counts=False,
-                                                                   snippets=False))
+
+    def fetch(conn):
+        view, _ = pages.confident_view(conn, filters, bool(request.args.get("all")))  # as the page (#14, #13)
+        return view, pages.timeline(conn, view, 1, page_size=100, counts=False, snippets=False)
+
+    filters, data = await _run(datasette, fetch)
     build = await _db(datasette).execute("SELECT value FROM build_info WHERE key = 'build_id'")
     query = pages.query_string(filters)
     base = datasette.urls.path("/timeline")  # relative to the feed: the Host header is the client's to choose
