@@ -110,7 +110,7 @@ def filter_options(conn: sqlite3.Connection) -> dict:
 
 def entity_summary(conn: sqlite3.Connection, slug: str, kind: str) -> dict | None:
     """A vendor's or an organisation's page: who they are, counts, first and latest action."""
-    types = ("vendor",) if kind == "vendor" else ("organisation", "person")
+    types = ("vendor",) if kind == "vendor" else ("organisation",)  # a person has a page of their own (#17)
     marks = ",".join("?" for _ in types)
     entity = _rows(conn, f"SELECT * FROM entities WHERE slug = ? AND type IN ({marks}) ORDER BY type LIMIT 1",
                    (slug, *types))
@@ -139,7 +139,7 @@ def home(conn: sqlite3.Connection) -> dict:
                                "AND slug IS NOT NULL ORDER BY n DESC, label"),
         "organisations": _rows(conn, "SELECT e.slug, e.name, s.n FROM (SELECT entity_id, SUM(n) AS n FROM entity_stats "
                                      "WHERE role = 'actor' GROUP BY entity_id) s JOIN entities e ON e.id = s.entity_id "
-                                     "ORDER BY s.n DESC, e.name LIMIT 30"),
+                                     "WHERE e.type = 'organisation' ORDER BY s.n DESC, e.name LIMIT 30"),
         "counts": {k: int(counts.get(k) or 0) for k in ("documents", "actions", "sources")},
     }
 
@@ -178,3 +178,125 @@ def confident_view(conn: sqlite3.Connection, filters: dict, show_all: bool) -> t
     every = q.totals(conn, q.select(conn, query, rest))["total"]
     shown = q.totals(conn, q.select(conn, query, dict(rest, certainty="confident")))["total"]
     return view, (every - shown) if isinstance(every, int) and isinstance(shown, int) else 0
+
+
+# --- the directory (issue 17): index pages, people, documents; tables laid out by db/directory.py ---
+
+INDEX_PAGE = 200  # entries per index page (name order, keyset on the name)
+DOCUMENT_PAGE = 25
+DOCUMENT_ROWS = """
+SELECT l.pos, d.id, d.title, d.published, d.kind, d.source, d.jurisdiction, d.department, d.outlet, d.url,
+  d.native_id, d.members, json_extract(d.extra, '$.uin') AS uin, l.actions
+FROM json_each(?) p CROSS JOIN document_list l ON l.pos = p.value JOIN documents d ON d.rowid = l.doc_rowid
+"""  # the shown positions drive, as db/query.py's ROW_SQL
+# where a list of documents comes from: a table keyed (..., pos), its key columns
+DOCUMENT_SETS = {
+    "all": ("document_list", ()),
+    "kind": ("document_list INDEXED BY document_list_kind", ("kind",)),
+    "entity": ("document_entities", ("entity_id",)),
+    "person": ("person_documents", ("slug", "role")),
+}
+
+
+def resolve(conn: sqlite3.Connection, section: str, slug: str) -> str | None:
+    """The canonical slug of an index page's entry for a slug typed in any case (None: no such entry)."""
+    row = conn.execute("SELECT slug FROM directory WHERE section = ? AND slug = ?", (section, slug.lower())).fetchone()
+    return row[0] if row else None
+
+
+def section_of(conn: sqlite3.Connection, slug: str, exclude: str) -> str | None:
+    """Which other index section has an entry of this slug (a person asked for under /organisations)."""
+    row = conn.execute("SELECT section FROM directory WHERE slug = ? AND section IN ('vendors', 'organisations', "
+                       "'people') AND section != ? ORDER BY section LIMIT 1", (slug.lower(), exclude)).fetchone()
+    return row[0] if row else None
+
+
+def directory(conn: sqlite3.Connection, section: str, after: str | None = None) -> dict:
+    """One index page: entries in name order with their counts, and the name to continue after."""
+    sql = "SELECT slug, name, actions, documents FROM directory WHERE section = ?"
+    params: list = [section]
+    if after:
+        sql += " AND name > ?"
+        params.append(after)
+    rows = _rows(conn, sql + " ORDER BY name, slug LIMIT ?", (*params, INDEX_PAGE + 1))
+    total = conn.execute("SELECT COUNT(*) FROM directory WHERE section = ?", (section,)).fetchone()[0]
+    return {"rows": rows[:INDEX_PAGE], "total": total,
+            "next": rows[INDEX_PAGE - 1]["name"] if len(rows) > INDEX_PAGE else None}
+
+
+def document_positions(conn: sqlite3.Connection, kind: str, key: tuple = (), limit: int = DOCUMENT_PAGE,
+                       after: int | None = None, before: int | None = None) -> tuple[list[int], bool]:
+    """One page of a list of documents (newest first), by position: an index walk that stops at the page."""
+    table, columns = DOCUMENT_SETS[kind]
+    where = [f"{c} = ?" for c in columns]
+    params = list(key)
+    if after is not None:
+        where.append("pos > ?")
+        params.append(after)
+    if before is not None:
+        where.append("pos < ?")
+        params.append(before)
+    sql = (f"SELECT pos FROM {table}" + (f" WHERE {' AND '.join(where)}" if where else "")
+           + f" ORDER BY pos {'DESC' if before is not None else ''} LIMIT ?")
+    found = [r[0] for r in conn.execute(sql, (*params, limit + 1))]
+    more = len(found) > limit
+    found = found[:limit]
+    return (sorted(found) if before is not None else found), more
+
+
+def documents(conn: sqlite3.Connection, kind: str = "all", key: tuple = (), limit: int = DOCUMENT_PAGE,
+              after: int | None = None, before: int | None = None) -> dict:
+    """A page of documents with what their cards show, and the pager's positions."""
+    found, more = document_positions(conn, kind, key, limit, after, before)
+    rows = {r["pos"]: r for r in _rows(conn, DOCUMENT_ROWS, (json.dumps(found),))} if found else {}
+    out = [rows[p] for p in found if p in rows]
+    for row in out:
+        row["people"] = _members(row.pop("members"))
+    keyed = after is not None or before is not None
+    return {"rows": out,
+            "older": out[-1]["pos"] if out and (more if before is None else True) else None,
+            "newer": out[0]["pos"] if out and ((more if before is not None else False) or keyed) else None}
+
+
+def _members(value: str | None) -> list[dict]:
+    """The member fields of a document, each with the person's slug (their /people page)."""
+    from .directory import ROLES
+    from .ingest import slug
+
+    try:
+        members = json.loads(value) if value else []
+    except ValueError:
+        return []
+    return [{"name": m["name"], "slug": slug(m["name"]), "role": ROLES.get(m.get("role"), m.get("role")),
+             "office": m.get("office")}
+            for m in members if isinstance(m, dict) and m.get("name")] if isinstance(members, list) else []
+
+
+def person(conn: sqlite3.Connection, slug: str, per_role: int = 50, role: str | None = None,
+           after: int | None = None, before: int | None = None) -> dict | None:
+    """A person's page: who they are, the posts the sources give them, and their documents by role
+    (``role``: that section only, paged by ``after``/``before``)."""
+    found = _rows(conn, "SELECT * FROM people WHERE slug = ?", (slug,))
+    if not found:
+        return None
+    person = found[0]
+    posts = _rows(conn, "SELECT post, first, last, documents FROM person_posts WHERE slug = ? "
+                        "ORDER BY last DESC, post", (slug,))
+    sections = {}
+    keys = {"after": after, "before": before}
+    for name in ("asked", "answered", "spoke", "statement", "corrected"):
+        if person.get(name) and role in (None, name):
+            sections[name] = documents(conn, "person", (slug, name), per_role, **(keys if role else {}))
+    if person["entity_id"] and role in (None, "named"):
+        sections["named"] = documents(conn, "entity", (person["entity_id"],), per_role, **(keys if role else {}))
+    return {"person": person, "posts": posts, "sections": sections}
+
+
+def document_kinds(conn: sqlite3.Connection) -> list[dict]:
+    """Documents per kind (counted at build time), for /documents' menu and counts."""
+    return _rows(conn, "SELECT slug, name, actions, documents FROM directory WHERE section = 'kinds' ORDER BY slug")
+
+
+def entity_id(conn: sqlite3.Connection, slug: str, kind: str) -> str | None:
+    row = conn.execute("SELECT id FROM entities WHERE slug = ? AND type = ? LIMIT 1", (slug, kind)).fetchone()
+    return row[0] if row else None

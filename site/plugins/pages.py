@@ -163,9 +163,21 @@ def _stamp(value: str | None, fallback: str) -> str:
     return value[:10] + "T00:00:00Z" if len(value) <= 10 else value
 
 
+def _redirect(request, path: str) -> Response:
+    """A permanent redirect to the canonical page, the query string kept."""
+    query = request.query_string
+    return Response.redirect(path + (f"?{query}" if query else ""), status=301)
+
+
+SECTION_KIND = {"vendors": "vendor", "organisations": "organisation"}
+
+
 async def entity_page(request, datasette):
-    kind = "vendor" if request.url_vars["section"] == "vendors" else "organisation"
+    section = request.url_vars["section"]
+    kind = SECTION_KIND[section]
     slug = request.url_vars["slug"]
+    if slug != slug.lower():  # slugs are lower case; /vendors/Hikvision is /vendors/hikvision (#17)
+        return _redirect(request, f"/{section}/{slug.lower()}")
     filters = {"vendor": slug} if kind == "vendor" else {"actor": slug}
     keys = pages.keyset(dict(request.args))
     page = _page_number(request)
@@ -174,15 +186,81 @@ async def entity_page(request, datasette):
     def fetch(conn):
         summary = pages.entity_summary(conn, slug, kind)
         if not summary:
-            return summary, None
+            return summary, pages.section_of(conn, slug, section), None
         view, hidden = pages.confident_view(conn, filters, show_all)  # confident actions first (#14)
-        return summary, dict(pages.timeline(conn, view, page, **keys), hidden=hidden, confident_only=not show_all)
+        data = dict(pages.timeline(conn, view, page, **keys), hidden=hidden, confident_only=not show_all)
+        listed = pages.documents(conn, "entity", (summary["entity"]["id"],), **_document_keys(request))
+        return summary, None, dict(data, documents=listed)
 
-    summary, data = await _run(datasette, fetch)
+    summary, elsewhere, data = await _run(datasette, fetch)
     if summary is None:
+        if elsewhere:  # a person is not an organisation: their page is under /people (#17)
+            return _redirect(request, f"/{elsewhere}/{slug}")
         raise NotFound(f"No {kind} called {slug}")
     return await _render(datasette, request, "tracker/entity.html", {
-        "kind": kind, "summary": summary, "data": data, "filters": filters, "qs": pages.query_string})
+        "kind": kind, "summary": summary, "data": data, "filters": filters, "qs": pages.query_string,
+        "documents": data["documents"]})
+
+
+def _document_keys(request, prefix: str = "d") -> dict:
+    """The document pager's position (dafter/dbefore on pages that also page a timeline)."""
+    keys = pages.keyset({k[len(prefix):]: v for k, v in dict(request.args).items() if k.startswith(prefix)})
+    return keys
+
+
+INDEX_TITLES = {"vendors": "Vendors", "organisations": "Organisations", "people": "People",
+                "jurisdictions": "Jurisdictions"}
+
+
+async def index_of(request, datasette):
+    section = request.url_vars["section"]
+    after = (request.args.get("after") or "")[:300] or None
+    data = await _run(datasette, lambda conn: pages.directory(conn, section, after))
+    return await _render(datasette, request, "tracker/index.html", {
+        "section": section, "title": INDEX_TITLES[section], "data": data})
+
+
+PERSON_ROLES = ("asked", "answered", "spoke", "statement", "corrected", "named")
+
+
+async def person_page(request, datasette):
+    slug = request.url_vars["slug"]
+    if slug != slug.lower():
+        return _redirect(request, f"/people/{slug.lower()}")
+
+    def fetch(conn):
+        role = request.args.get("role")
+        found = pages.person(conn, slug, role=role if role in PERSON_ROLES else None, **pages.keyset(dict(request.args)))
+        if found is None:
+            return None, pages.section_of(conn, slug, "people"), None
+        data = None
+        if found["person"]["entity_id"]:  # what the extractor says they did, every action (as ?all=1)
+            data = pages.timeline(conn, {"actor": found["person"]["entity_id"].split(":", 1)[-1]}, 1, page_size=50)
+        return found, None, data
+
+    found, elsewhere, data = await _run(datasette, fetch)
+    if found is None:
+        if elsewhere:
+            return _redirect(request, f"/{elsewhere}/{slug}")
+        raise NotFound(f"No person called {slug}")
+    return await _render(datasette, request, "tracker/person.html", {
+        "page": found, "person": found["person"], "data": data, "qs": pages.query_string,
+        "document_card": True})
+
+
+async def documents_page(request, datasette):
+    kind = (request.args.get("kind") or "").strip()[:60]
+    keys = pages.keyset(dict(request.args))
+
+    def fetch(conn):
+        kinds = pages.document_kinds(conn)
+        listed = pages.documents(conn, "kind", (kind,), **keys) if kind else pages.documents(conn, **keys)
+        total = sum(k["documents"] for k in kinds if not kind or k["slug"] == kind)
+        return listed, kinds, total
+
+    listed, kinds, total = await _run(datasette, fetch)
+    return await _render(datasette, request, "tracker/documents.html", {
+        "documents": listed, "kind": kind, "kinds": kinds, "total": total, "qs": pages.query_string})
 
 
 async def sources_page(request, datasette):
@@ -215,7 +293,10 @@ def register_routes():
         (r"^/$", _guarded(index_page)),
         (r"^/timeline$", _guarded(timeline_page)),
         (r"^/timeline\.atom$", _guarded(timeline_atom)),
-        (r"^/(?P<section>vendors|organisations)/(?P<slug>[a-z0-9-]+)$", _guarded(entity_page)),
+        (r"^/(?P<section>vendors|organisations)/(?P<slug>[A-Za-z0-9-]+)$", _guarded(entity_page)),
+        (r"^/(?P<section>vendors|organisations|people|jurisdictions)$", _guarded(index_of)),
+        (r"^/people/(?P<slug>[A-Za-z0-9-]+)$", _guarded(person_page)),
+        (r"^/documents$", _guarded(documents_page)),
         (r"^/sources$", _guarded(sources_page)),
         (r"^/types\.css$", types_css),
     ]

@@ -9,7 +9,8 @@ import pytest
 from db import pages, query
 
 # tables that grow with the corpus; a SCAN of one is a page whose time grows with it
-BIG = {"actions", "documents", "action_targets", "mentions", "document_versions", "listing", "listing_targets"}
+BIG = {"actions", "documents", "action_targets", "mentions", "document_versions", "listing", "listing_targets",
+       "document_list", "document_entities", "person_documents"}
 SHAPES = [
     {}, {"vendor": "hikvision"}, {"vendor": "*"}, {"action": "sanction", "from": "2022-01-01", "to": "2023-12-31"},
     {"jurisdiction": "GB"}, {"department": "office"}, {"kind": "news"}, {"actor": "cabinet-office"},
@@ -84,6 +85,7 @@ def statements(conn: sqlite3.Connection) -> list[str]:
         for slug, kind in (("hikvision", "vendor"), ("cabinet-office", "organisation")):
             pages.entity_summary(conn, slug, kind)
         pages.sources(conn)
+        directory_pages(conn)
         for sql in VIEWS:
             conn.execute(sql).fetchall()
     finally:
@@ -91,6 +93,24 @@ def statements(conn: sqlite3.Connection) -> list[str]:
     # FTS5 reads its own shadow tables through statements of its own; those are its business
     return list(dict.fromkeys(s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))
                               and "'main'." not in s))
+
+
+def directory_pages(conn: sqlite3.Connection) -> None:
+    """The index, people and document pages (issue 17): each read as the site reads it, paged both ways."""
+    for section in ("vendors", "organisations", "people", "jurisdictions"):
+        pages.directory(conn, section)
+        pages.directory(conn, section, after="M")
+        pages.resolve(conn, section, "Hikvision")
+    pages.section_of(conn, "lord-alton", "organisations")
+    pages.document_kinds(conn)
+    for kind, key in (("all", ()), ("kind", ("hansard",)), ("entity", ("vendor:hikvision",))):
+        first = pages.documents(conn, kind, key, limit=5)
+        pages.documents(conn, kind, key, limit=5, after=first["older"] or 1)
+        pages.documents(conn, kind, key, limit=5, before=(first["older"] or 1) + 1)
+    for slug in ("lord-alton-of-liverpool", "baroness-williams-of-trafford", "pete-fussey"):
+        pages.person(conn, slug)
+        pages.person(conn, slug, role="asked", after=1)
+        pages.person(conn, slug, role="named", before=5)
 
 
 @pytest.fixture(scope="module")
