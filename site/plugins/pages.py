@@ -21,7 +21,7 @@ from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from db import pages
+from db import docview, pages
 
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 TINT = 0.2  # a badge's background: its type's colour at this share over white
@@ -71,7 +71,7 @@ def _highlight(snippet: str | None) -> Markup:
     """Escape a search snippet, then mark the matches (FTS markers \\x02 and \\x03)."""
     if not snippet:
         return Markup("")
-    return Markup(str(escape(snippet)).replace("\x02", "<mark>").replace("\x03", "</mark>"))
+    return Markup(str(escape(docview.tidy_quotes(snippet))).replace("\x02", "<mark>").replace("\x03", "</mark>"))
 
 
 async def _render(datasette, request, template: str, context: dict, status: int = 200) -> Response:
@@ -263,6 +263,36 @@ async def documents_page(request, datasette):
         "documents": listed, "kind": kind, "kinds": kinds, "total": total, "qs": pages.query_string})
 
 
+def _document_id(request) -> str:
+    from urllib.parse import unquote
+
+    return unquote(request.url_vars["doc_id"])[:500]
+
+
+async def document_page(request, datasette):
+    doc_id = _document_id(request)
+    page = await _run(datasette, lambda conn: docview.document_page(conn, doc_id))
+    if page is None:
+        raise NotFound(f"No document {doc_id}")
+    raw = docview.raw_path(_db(datasette).path, page["document"].get("raw_ref"))
+    return await _render(datasette, request, "tracker/document.html", {
+        "page": page, "doc": page["document"], "raw": bool(raw)})
+
+
+async def raw_document(request, datasette):
+    """The archived response a document was read from, as plain text (never rendered as HTML)."""
+    doc_id = _document_id(request)
+    row = await _run(datasette, lambda conn: conn.execute("SELECT raw_ref FROM documents WHERE id = ?",
+                                                          (doc_id,)).fetchone())
+    path = docview.raw_path(_db(datasette).path, row[0] if row else None)
+    if path is None:
+        raise NotFound(f"No archived response for document {doc_id}")
+    text, cut = docview.raw_text(path)
+    if cut:
+        text += f"\n\n[cut at {docview.RAW_MAX:,} bytes]\n"
+    return Response(text, content_type="text/plain; charset=utf-8")  # with nosniff (plugins/security.py)
+
+
 async def sources_page(request, datasette):
     rows = await _run(datasette, pages.sources)
     return await _render(datasette, request, "tracker/sources.html", {"rows": rows})
@@ -288,6 +318,11 @@ def _tint(colour: str) -> str:
 
 
 @hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["quotes"] = docview.tidy_quotes  # ``TeX'' quotes (the Federal Register's) as curly quotes
+
+
+@hookimpl
 def register_routes():
     return [
         (r"^/$", _guarded(index_page)),
@@ -297,6 +332,8 @@ def register_routes():
         (r"^/(?P<section>vendors|organisations|people|jurisdictions)$", _guarded(index_of)),
         (r"^/people/(?P<slug>[A-Za-z0-9-]+)$", _guarded(person_page)),
         (r"^/documents$", _guarded(documents_page)),
+        (r"^/documents/(?P<doc_id>.+)$", _guarded(document_page)),
+        (r"^/raw/(?P<doc_id>.+)$", _guarded(raw_document)),
         (r"^/sources$", _guarded(sources_page)),
         (r"^/types\.css$", types_css),
     ]

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from db import pages, query
+from db import docview, pages, query
 
 # tables that grow with the corpus; a SCAN of one is a page whose time grows with it
 BIG = {"actions", "documents", "action_targets", "mentions", "document_versions", "listing", "listing_targets",
@@ -111,6 +111,8 @@ def directory_pages(conn: sqlite3.Connection) -> None:
         pages.person(conn, slug)
         pages.person(conn, slug, role="asked", after=1)
         pages.person(conn, slug, role="named", before=5)
+    for doc_id in ("uk_written_questions:9000006", "us_federal_register:2025-21001"):
+        docview.document_page(conn, doc_id)
 
 
 @pytest.fixture(scope="module")

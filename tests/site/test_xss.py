@@ -101,7 +101,11 @@ def test_no_payload_runs_on_any_page(hostile, browser, artifacts, figures):
              "/organisations/uk-government?all=1", "/sources", "/timeline.atom?all=1", "/tracker/documents",
              "/tracker/timeline", "/tracker/actions",
              f"/tracker/documents/{quote(doc_id, safe='')}", "/tracker/documents.json", "/tracker/timeline.csv",
-             "/tracker/whats_new"]
+             "/tracker/whats_new", "/documents", "/vendors", "/organisations", "/people", "/jurisdictions",
+             "/no-such-page", f"/raw/{quote(doc_id)}"]
+    # every document's own page: its crawled text, title and outlet, with the evidence marked (#17)
+    pages += [f"/documents/{quote(i)}" for (i,) in sqlite3.connect(work / "tracker.db").execute(
+        "SELECT id FROM documents ORDER BY id")]
     context = browser.new_context()
     dialogs, external, executed, on_attributes = [], [], [], []
     page = context.new_page()
