@@ -64,8 +64,12 @@ TABLES = {
 }
 WITHOUT_ROWID = {"listing_targets", "listing_dates", "listing_summary", "listing_months", "filter_options",
                  "entity_stats", "entity_documents", "source_stats"}
-# (pos) last in every index: one value's rows come out newest first, no sort
+# (pos) after the value in every index: one value's rows come out newest first, no sort
 INDEXES = [("listing", c) for c in (*SPLITS, *COLUMNS, "unit_rowid", "doc_rowid")]
+# the indexes a search goes through from its full-text matches (a unit's or a document's rowid) also hold what
+# counting and charting the matches reads, the site's default filter (certainty) first: a count of a search's
+# confident rows is then a walk of index entries, never a look-up in the listing per match (ten times faster)
+COVERING = {"unit_rowid": ("certainty", "pos", "type", "date"), "doc_rowid": ("certainty", "pos", "type", "date")}
 
 
 def create(db: sqlite_utils.Database, drop: bool = False) -> None:
@@ -78,7 +82,8 @@ def create(db: sqlite_utils.Database, drop: bool = False) -> None:
 
 def _index(db: sqlite_utils.Database) -> None:
     for table, column in INDEXES:
-        db.execute(f"CREATE INDEX IF NOT EXISTS [{table}_{column}] ON [{table}] ([{column}], pos)")
+        rest = ", ".join(COVERING.get(column, ("pos",)))
+        db.execute(f"CREATE INDEX IF NOT EXISTS [{table}_{column}] ON [{table}] ([{column}], {rest})")
     db.execute("CREATE INDEX IF NOT EXISTS listing_targets_pos ON listing_targets (pos, target)")
 
 

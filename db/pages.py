@@ -64,15 +64,16 @@ def _targets(row: dict, class_target: str) -> list[dict]:
 
 
 def timeline(conn: sqlite3.Connection, filters: dict, page: int = 1, page_size: int = PAGE_SIZE,
-             after: int | None = None, before: int | None = None, counts: bool = True,
-             snippets: bool = True) -> dict:
-    """One page of the timeline for the given filters and search; with ``counts``, its total and chart;
-    with ``snippets``, the search's highlighted passage per shown row.
+             after: int | None = None, before: int | None = None, counts: bool | dict = True,
+             snippets: bool = True, memo: dict | None = None) -> dict:
+    """One page of the timeline for the given filters and search; with ``counts``, its total and chart
+    (or the ``q.totals`` of these filters, when the caller has them already); with ``snippets``, the
+    search's highlighted passage per shown row. ``memo``: as for ``q.select``.
 
     ``after``/``before`` page by position (keyset: as fast on page 1,000 as on page 1); ``page``
     still works for old links (an offset, so deep pages cost more)."""
     query = parse_query(filters.get("q"))
-    selection = q.select(conn, query, {k: v for k, v in filters.items() if k != "q"})
+    selection = q.select(conn, query, {k: v for k, v in filters.items() if k != "q"}, memo)
     keyed = after is not None or before is not None
     offset = 0 if keyed else (max(1, page) - 1) * page_size
     found, more = q.positions(conn, selection, page_size, after, before, offset)
@@ -83,7 +84,9 @@ def timeline(conn: sqlite3.Connection, filters: dict, page: int = 1, page_size: 
     out = {"rows": rows, "query": query, "page": page,
            "older": rows[-1]["pos"] if rows and (more if before is None else True) else None,
            "newer": rows[0]["pos"] if rows and ((more if before is not None else False) or keyed or offset) else None}
-    if counts:
+    if isinstance(counts, dict):
+        out.update(counts)
+    elif counts:
         out.update(q.totals(conn, selection))
     return out
 
@@ -166,18 +169,38 @@ def any_confident(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM listing WHERE certainty = 'confident' LIMIT 1").fetchone() is not None
 
 
-def confident_view(conn: sqlite3.Connection, filters: dict, show_all: bool) -> tuple[dict, int]:
+def confident_view(conn: sqlite3.Connection, filters: dict, show_all: bool, count_hidden: bool = True,
+                   memo: dict | None = None) -> tuple[dict, int, dict | None]:
     """The filters the site shows by default (issue 14): only the actions at calibrated confidence 0.8 or more
-    (listing.certainty = 'confident'), unless all are asked for; and how many more "Show all" would add.
-    A database with no confident action at all (a topic without a calibrated model) shows everything (#13)."""
+    (listing.certainty = 'confident'), unless all are asked for; how many more "Show all" would add (with
+    ``count_hidden``); and the ``q.totals`` of the filters shown, when it counted them (for ``timeline``).
+    A database with no confident action at all (a topic without a calibrated model) shows everything (#13).
+
+    The shown rows are counted first: when they are more than q.COUNT_CAP, so are all rows, and the
+    page says only "more than" (hidden 0), so all rows are counted only when that count can be exact."""
     if show_all or filters.get("certainty") or not any_confident(conn):
-        return filters, 0
+        return filters, 0, None
     view = dict(filters, certainty="confident")
+    if not count_hidden:
+        return view, 0, None
+    memo = {} if memo is None else memo
     query = parse_query(filters.get("q"))
     rest = {k: v for k, v in filters.items() if k != "q"}
-    every = q.totals(conn, q.select(conn, query, rest))["total"]
-    shown = q.totals(conn, q.select(conn, query, dict(rest, certainty="confident")))["total"]
-    return view, (every - shown) if isinstance(every, int) and isinstance(shown, int) else 0
+    shown = q.totals(conn, q.select(conn, query, dict(rest, certainty="confident"), memo))
+    if not isinstance(shown["total"], int):
+        return view, 0, shown
+    every = q.totals(conn, q.select(conn, query, rest, memo))["total"]
+    return view, (every - shown["total"]) if isinstance(every, int) else 0, shown
+
+
+def timeline_view(conn: sqlite3.Connection, filters: dict, show_all: bool, page: int = 1, **keys) -> dict:
+    """A timeline page as the site shows it (confident actions first, #14): the page, its total and chart, how
+    many less certain actions "Show all" adds; each count made once."""
+    memo: dict = {}
+    view, hidden, shown = confident_view(conn, filters, show_all, memo=memo)
+    return dict(timeline(conn, view, page, **keys, counts=shown or True, memo=memo), hidden=hidden,
+                confident_only=not show_all)
+
 
 
 # --- the directory (issue 17): index pages, people, documents; tables laid out by db/directory.py ---

@@ -124,8 +124,9 @@ def _all(conn: sqlite3.Connection, sql: str, params=()) -> list:
     return conn.execute(sql, params).fetchall()
 
 
-def select(conn: sqlite3.Connection, query: Query, extra: dict | None = None) -> Selection:
-    """Resolve a parsed search and extra filters (the form's fields win over the search's)."""
+def select(conn: sqlite3.Connection, query: Query, extra: dict | None = None, memo: dict | None = None) -> Selection:
+    """Resolve a parsed search and extra filters (the form's fields win over the search's). ``memo``: a dict
+    shared by the selections of one request, so that a search's documents are counted once for all of them."""
     wanted = dict(query.filters)
     wanted.update({k: v for k, v in (extra or {}).items() if v})
     sel = Selection(fts=query.fts, negated=" NOT " in f" {query.fts}")
@@ -160,12 +161,16 @@ def select(conn: sqlite3.Connection, query: Query, extra: dict | None = None) ->
         found.size = _size(conn, sel, found)
         sel.filters.append(found)
     if sel.fts:
-        _search(conn, sel)
+        _search(conn, sel, {} if memo is None else memo)
     return sel
 
 
-def _search(conn: sqlite3.Connection, sel: Selection) -> None:
+def _search(conn: sqlite3.Connection, sel: Selection, memo: dict) -> None:
     """Count the search's documents (up to the point where only the order of magnitude matters)."""
+    key = ("search", sel.fts, sel.negated)
+    if key in memo:
+        sel.documents, sel.per_document, sel.matched, sel.mode = memo[key]
+        return
     sel.documents = int((_all(conn, "SELECT value FROM build_info WHERE key = 'documents'") or [[1]])[0][0])
     sel.per_document = _all(conn, "SELECT MAX(pos) FROM listing")[0][0] / max(sel.documents, 1)
     cap = sel.member_cap() + 1
@@ -173,6 +178,7 @@ def _search(conn: sqlite3.Connection, sel: Selection) -> None:
     sel.matched = max(_all(conn, f"SELECT COUNT(*) FROM (SELECT rowid FROM {t} WHERE {t} MATCH ? LIMIT ?)",
                            [sel.fts, cap])[0][0] for t in tables)
     sel.mode = "index" if sel.matched <= FTS_CAP else "member" if sel.matched < cap else "probe"
+    memo[key] = (sel.documents, sel.per_document, sel.matched, sel.mode)
 
 
 def _actor(conn: sqlite3.Connection, value: str) -> Filter:

@@ -116,9 +116,7 @@ async def timeline_page(request, datasette):
     show_all = bool(request.args.get("all"))
 
     def fetch(conn):
-        view, hidden = pages.confident_view(conn, filters, show_all)  # confident actions first (#14)
-        return dict(pages.timeline(conn, view, page, **keys), hidden=hidden, confident_only=not show_all), \
-            pages.filter_options(conn)
+        return pages.timeline_view(conn, filters, show_all, page, **keys), pages.filter_options(conn)
 
     data, options = await _run(datasette, fetch)
     filters = dict(filters, all="1") if show_all else filters
@@ -130,7 +128,8 @@ async def timeline_atom(request, datasette):
     filters = pages.clean_filters(dict(request.args))
 
     def fetch(conn):
-        view, _ = pages.confident_view(conn, filters, bool(request.args.get("all")))  # as the page (#14, #13)
+        view, _, _ = pages.confident_view(conn, filters, bool(request.args.get("all")),  # as the page (#14, #13)
+                                          count_hidden=False)
         return view, pages.timeline(conn, view, 1, page_size=100, counts=False, snippets=False)
 
     filters, data = await _run(datasette, fetch)
@@ -187,8 +186,7 @@ async def entity_page(request, datasette):
         summary = pages.entity_summary(conn, slug, kind)
         if not summary:
             return summary, pages.section_of(conn, slug, section), None
-        view, hidden = pages.confident_view(conn, filters, show_all)  # confident actions first (#14)
-        data = dict(pages.timeline(conn, view, page, **keys), hidden=hidden, confident_only=not show_all)
+        data = pages.timeline_view(conn, filters, show_all, page, **keys)  # confident actions first (#14)
         listed = pages.documents(conn, "entity", (summary["entity"]["id"],), **_document_keys(request))
         return summary, None, dict(data, documents=listed)
 

@@ -142,6 +142,35 @@ def test_an_old_page_link_still_works(conn):
     assert [r["action_id"] for r in pages.timeline(conn, {}, page=2, page_size=10)["rows"]] == every[10:20]
 
 
+@pytest.mark.parametrize("filters", [c for c in CASES if "certainty" not in c], ids=str)
+def test_the_site_view_counts_once_and_exactly(conn, caps, filters, monkeypatch):
+    """The site's default view (confident actions first, #14): the page's total, chart and "Show all" figure are
+    those of the definition, and each is counted once (a search's documents too) for the whole page."""
+    ran = Counter()
+    real = query._all
+
+    def counting(conn_, sql, params=()):
+        ran[sql] += 1
+        return real(conn_, sql, params)
+
+    monkeypatch.setattr(query, "_all", counting)
+    data = pages.timeline_view(conn, filters, show_all=False, page_size=7)
+    monkeypatch.setattr(query, "_all", real)
+    confident = dict(filters, certainty="confident")
+    ids, _, total, _ = reference(conn, confident)
+    assert [r["action_id"] for r in data["rows"]] == ids[:7]
+    everything = reference(conn, filters)[2]
+    if data["total"] is None:
+        assert total > query.COUNT_CAP and data["hidden"] == 0
+    else:
+        assert data["total"] == total
+        assert data["hidden"] == (everything - total if everything <= query.COUNT_CAP or query._summarised(
+            query.select(conn, parse_query(filters.get("q")), {k: v for k, v in filters.items() if k != "q"})) else 0)
+    assert all(n == 1 for sql, n in ran.items() if "COUNT(*) FROM (SELECT rowid" in sql), ran
+    assert sum(n for sql, n in ran.items() if "SUM(n)" in sql and "GROUP BY" in sql or sql.startswith(
+        "SELECT date, type")) <= 2, ran
+
+
 @pytest.fixture(scope="module")
 def values(conn):
     def column(sql):
