@@ -33,9 +33,10 @@ def _json(value) -> str | None:
 
 def _previous(conn):
     previous, known = {}, {}
-    for doc_id, type_, event_id in conn.execute(
-            "SELECT m.document_id, e.type, e.id FROM event_mentions m JOIN events e ON e.id = m.event_id"):
+    for doc_id, type_, actor, event_id in conn.execute(
+            "SELECT m.document_id, e.type, e.actor, e.id FROM event_mentions m JOIN events e ON e.id = m.event_id"):
         previous[(doc_id, type_)] = event_id
+        previous[(doc_id, type_, actor)] = event_id  # several events of one type in a document (nlp/events/ids.py)
     documents = defaultdict(set)
     for event_id, doc_id in conn.execute("SELECT event_id, document_id FROM event_mentions"):
         documents[event_id].add(doc_id)
@@ -71,7 +72,7 @@ def _inputs(conn) -> tuple[list[dict], list[dict]]:
             "ORDER BY document_id, start, id"):
         record = records.setdefault(doc_id, {"id": doc_id, "vendors": vendors.get(doc_id, []),
                                              "actions": []})
-        record["actions"].append({"type": type_, "actor": actor, "date": date, "evidence": evidence,
+        record["actions"].append({"id": action_id, "type": type_, "actor": actor, "date": date, "evidence": evidence,
                                   "start": start, "end": end, "vendors": targets.get(action_id) or ["*"]})
     return documents, list(records.values())
 

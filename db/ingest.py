@@ -21,6 +21,7 @@ from typing import Iterable
 
 import sqlite_utils
 
+from nlp.events.mentions import action_ids
 from nlp.topic import Topic
 
 DOC_COLUMNS = ["id", "source", "native_id", "kind", "jurisdiction", "url", "api_url", "title", "text",
@@ -247,9 +248,10 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict], batch
                 name, start, end = m["name"], m["start"], m["end"]
                 target = entity(_entity_for(m["label"], name, vendors), m["label"], name)
                 mentions.append((_hash_id(doc_id, target, start, end), doc_id, target, start, end, m["text"]))
+            ids = iter(action_ids(doc_id, record.get("actions") or []))  # several actors of one act: one each
             for a in record.get("actions") or ():
                 get = a.get
-                action_id = _hash_id(doc_id, a["type"], a["start"], a["end"])
+                action_id = next(ids)
                 actor = get("actor")
                 actor_entity = _actor_entity(actor, known_entities, vendors) if actor else None
                 if actor and actor_entity is None:  # every actor gets a page

@@ -75,6 +75,13 @@ LOCAL_CUE = re.compile(r"\b(councils?|local authorit\w+|authority|schools?|unive
                        r"retailers?|stores?|supermarkets?)\b", re.I)
 # a trigger inside a sentence's leading concessive or circumstantial phrase is background, not news
 BACKGROUND = re.compile(r"\s*[\"“']?(?:although|though|despite|in spite of|amid|amidst|notwithstanding)\b[^,;:]*$", re.I)
+# ... or inside the clause: "despite Congress banning the use", "despite a government commitment to ban them"
+CONCESSIVE = re.compile(r"\b(?:although|even though|despite|in spite of|notwithstanding)\b[^,;:]*$", re.I)
+# the one urged is not the one who acts: "urged the government to remove", "wanted the Albanese government to"
+CALLED_ON = re.compile(r"^(?:urg\w+|want\w*|ask\w*|press\w*|told|tell\w*|lobb\w+|petition\w*|implor\w+|"
+                       r"encourag\w+|challeng\w+|call\w* (?:on|upon))$", re.I)
+PRONOUN_SUBJECT = {"he", "she"}
+PERSON_ROLES = {"calls_for", "reviews", "enacts"}  # the roles a person without an office can act in
 # "they are under no obligation to do so", "are not required to remove": a permission, not an action
 NO_OBLIGATION = re.compile(r"\b(under no obligation|no requirement|not (?:be )?(?:obliged|required|mandated|compelled))\b",
                            re.I)
@@ -221,6 +228,7 @@ class ActionRules:
                 if action.type not in seen_types:
                     seen_types.add(action.type)
                     found.append(action)
+                    found += self._coordinated(doc, action, ents, context)
         if context["topical"]:
             found += self._rebuttals(doc, vendor_spans, context,
                                      {a.start for a in found if self._role(a.type) == "denies"})
@@ -288,7 +296,8 @@ class ActionRules:
                 return None
         if self._applies("irrealis", family) and IRREALIS.search(self.text, sent.start_char, trigger.start_char):
             return None  # "if it became law, it could lead to ... grounding drones"
-        if BACKGROUND.match(self.text, sent.start_char, trigger.start_char):
+        if BACKGROUND.match(self.text, sent.start_char, trigger.start_char) \
+                or CONCESSIVE.search(self.text, sent.start_char, trigger.start_char):
             return None  # "Although hampered by the U.S. sanctions, the vendor's revenue ...": background
         if self._role(family) not in ABOUT_SUBJECT and context.mention_only(
                 doc, sent, trigger, self.text, self._dates_in(doc, sent), self._applies("undated_passive", family),
@@ -321,7 +330,9 @@ class ActionRules:
             return None  # news of a regulator's new rules is their substantive act; the rule itself is the notice's
         if self._vendor_speaks(doc, sent, ents, ctx) and role not in ABOUT_SUBJECT:
             return None  # what a vendor says about a decision is its rebuttal, not the decision's news
+        self.actor_span = None
         actor, actor_kind, actor_from_text = self._actor(doc, sent, trigger, ents, ctx, kind)
+        actor_span = self.actor_span if actor_kind not in ("PERSON", "VENDOR", "GOVREF") else None
         if restricts or role == "enacts":
             if (STRONG_CALL.search(before_text) and not (actor_kind in GOVERNMENT_KINDS | {"GOVREF"}
                                                           and self._role(family) == "enacts")) \
@@ -330,6 +341,10 @@ class ActionRules:
                 if kind is None:
                     return None
                 role = "calls_for"
+        if actor_kind == "PERSON" and actor_from_text and role not in PERSON_ROLES:
+            # a person without an office the text gives them acts for a body: "Devine added that the policy was
+            # advice to departments" (guide 5.2: a person acts only when no body is named)
+            actor, actor_kind, actor_from_text = self._fallback(sent, ctx)
         if role == "declines" and not self._declines_as_government(actor_kind, actor_from_text, ents, trigger, ctx):
             return None  # "the vendor declined to comment", "a spokeswoman for the law firm declined": no government
         if self._not_actor_speaks(ents, trigger):
@@ -352,11 +367,13 @@ class ActionRules:
         signals = calibration.signals(
             kind, trigger.id_, rule in self.high_confidence, actor, actor_kind, actor_from_text, vendors_from_text,
             actor != found_actor, bool(self._dates_in(doc, sent)), ctx["kind"], len(text))
-        return Action(
+        action = Action(
             type=kind, actor=actor, vendors=vendors, date=self._date(doc, sent, ctx, trigger),
             evidence=self.text[evidence_start:evidence_end], start=evidence_start, end=evidence_end,
             confidence=round(max(0.1, confidence), 2), rule=trigger.id_, trigger=trigger.text, signals=signals,
         )
+        action.actor_span, action.trigger_start = actor_span, trigger.start
+        return action
 
     def _declines_as_government(self, actor_kind, actor_from_text, ents, trigger, ctx) -> bool:
         """A refusal to comment is a refusal (role declines) only from a government body (guide 5.1): one the text names as
@@ -438,6 +455,7 @@ class ActionRules:
             for e in candidates:
                 if e.start < start or not self._can_act(doc, sent, e, kind, trigger, ents):
                     continue
+                self.actor_span = e
                 return self._resolve(self._owned(doc, e, ents), ctx) + (True,)
         if agents:  # "the statement made by the Chancellor of the Duchy of Lancaster ... instructed"
             return self._resolve(self._owned(doc, agents[-1], ents), ctx) + (True,)
@@ -446,6 +464,13 @@ class ActionRules:
                 continue
             if _by_agent(doc, sent, e) or (e.label_ == "GPE" and _passive_in(doc, sent, trigger, e)):
                 return self._resolve(self._owned(doc, e, ents), ctx) + (True,)
+        person = self._pronoun_person(doc, sent, trigger)
+        if person is not None:  # "He called on the government to get rid of them": the person named before
+            return self._resolve(person, ctx) + (True,)
+        return self._fallback(sent, ctx)
+
+    def _fallback(self, sent, ctx):
+        """No actor in the sentence: the document's issuer, its speaker, else the jurisdiction's government."""
         if ctx["issuer"]:
             return ctx["issuer"], self.org_kind.get(ctx["issuer"], "department"), False
         if ctx["speaker"]:
@@ -456,6 +481,36 @@ class ActionRules:
                 return None, None, False
         gov = self.governments.get(ctx["jurisdiction"])
         return (gov, "government", False) if gov else (None, None, False)
+
+    def _coordinated(self, doc, action: Action, ents, ctx) -> list[Action]:
+        """'Tesco and Morrisons have banned ...', 'the defence department and foreign ministry are removing ...':
+        each body of a coordinated subject acts (one action each)."""
+        span = getattr(action, "actor_span", None)
+        if span is None or self._role(action.type) == "advises":  # joint guidance is its first-named issuer's
+            return []
+        out, last = [], span
+        bodies = [e for e in ents if e.label_ in ("ORG", "OFFICE") and e.start >= span.end]
+        for e in bodies:
+            between = [t.lower_ for t in doc[last.end:e.start]]
+            if not between or any(w not in (",", "and", "&", "the", "its") for w in between) \
+                    or e.end > action.trigger_start or e.kb_id_ in self.not_actors \
+                    or (e.end < len(doc) and doc[e.end].lower_ in PREPOSITIONS):  # "the China Research Group of MPs"
+                break
+            name, kind = self._resolve(e, ctx)
+            if name and name != action.actor and self.org_kind.get(name) != "media":
+                out.append(Action(**{**{f: getattr(action, f) for f in Action.__dataclass_fields__}, "actor": name}))
+            last = e
+        return out
+
+    def _pronoun_person(self, doc, sent, trigger) -> Span | None:
+        """'He told The Canberra Times he wanted ...': a subject 'he' or 'she' before the trigger is the person
+        the text named last before the sentence."""
+        if not any(t.lower_ in PRONOUN_SUBJECT and (t.i == sent.start or not doc[t.i - 1].is_alpha
+                                                    or doc[t.i - 1].lower_ in ("that", "and", "but"))
+                   for t in doc[sent.start:trigger.start]):
+            return None
+        before = [e for e in self.entities if e.label_ == "PERSON" and e.end <= sent.start]
+        return before[-1] if before else None
 
     def _can_act(self, doc, sent, e, kind, trigger, ents) -> bool:
         """A subject, not the object of a preposition ("banned from the Government estate"), not a
@@ -474,6 +529,8 @@ class ActionRules:
             return False
         if e.end < len(doc) and doc[e.end].lower_ in ("'s", "’s") and trigger.start - e.end <= 2:
             return True
+        if _called_on(doc, sent, e):
+            return False
         return not _prepositional(doc, sent, e) or _spokesperson_for(doc, e)
 
     @staticmethod
@@ -555,6 +612,19 @@ def _by_agent(doc, sent, span) -> bool:
     if i > sent.start and doc[i].lower_ in ("the", "a", "an"):
         i -= 1
     return i >= sent.start and doc[i].lower_ == "by" and not (i > sent.start and MADE.match(doc[i - 1].lower_))
+
+
+def _called_on(doc, sent, span) -> bool:
+    """The object of a call: 'urged the government', 'called on the Albanese government'."""
+    i = span.start - 1
+    if i >= sent.start and doc[i].lower_ in DETERMINERS:
+        i -= 1
+    if i < sent.start:
+        return False
+    word = doc[i].lower_
+    if word in ("on", "upon") and i > sent.start:
+        word = doc[i - 1].lower_ + " " + word
+    return bool(CALLED_ON.match(word))
 
 
 def _prepositional(doc, sent, span) -> bool:

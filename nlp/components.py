@@ -140,10 +140,30 @@ class PolicyEntities(_TopicData):
                     o.start <= span.start and span.end <= o.end for o in offices)):
                 extra.append(Span(doc, span.start, span.end, label="PERSON", kb_id=value))
                 taken.add(extra[-1])
+        extra += self._surnames(doc, text, [s for s in extra if s.label_ == "PERSON"], taken)
         doc.spans["entities"] = sorted(chosen + extra, key=lambda s: s.start)
         published = _as_date((doc._.meta or {}).get("published"))
         doc._.dates = shapes.dates(text, published)
         return doc
+
+    def _surnames(self, doc: Doc, text: str, persons: list[Span], taken) -> list[Span]:
+        """"Paterson, the shadow minister, urged ...": a surname alone, after the text has named the person in
+        full, is that person (kb_id the full name), so that they can act."""
+        full = {}
+        for person in persons:
+            words = person.kb_id_.split()
+            if len(words) >= 2 and words[0] not in PEER_TITLES and words[-1] not in self.not_names:
+                full.setdefault(words[-1], (person.kb_id_, person.start_char))
+        out = []
+        for surname, (name, first) in full.items():
+            for m in re.finditer(rf"(?<![\w.'’-])({re.escape(surname)})(?!\w|[ \t]+[A-Z])", text):
+                if m.start() < first:
+                    continue
+                span = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+                if span is not None and len(span) and taken.free(span):
+                    out.append(Span(doc, span.start, span.end, label="PERSON", kb_id=name))
+                    taken.add(out[-1])
+        return out
 
     def _canonical(self, span: Span) -> Span:
         label, key = span.label_, span.id_
@@ -154,6 +174,9 @@ class PolicyEntities(_TopicData):
         else:
             name = key
         return Span(span.doc, span.start, span.end, label=label, kb_id=name, span_id=key)
+
+
+PEER_TITLES = {"Lord", "Baroness", "Lady", "Viscount", "Earl", "Baron"}
 
 
 class _Coverage:

@@ -47,9 +47,16 @@ def offices_of_people(entities: list[Span]) -> dict[str, str]:
     out: dict[str, str] = {}
     for person in (e for e in entities if e.label_ == "PERSON"):
         for office in offices:
-            if office.start <= person.start and person.end <= office.end or 0 <= person.start - office.end <= 1:
+            if office.start <= person.start and person.end <= office.end or 0 <= person.start - office.end <= 1 \
+                    or _apposition(person, office):
                 name = person.kb_id_
                 out[name] = office.kb_id_
                 out.setdefault(name.split()[-1], office.kb_id_)
                 break
     return out
+
+
+def _apposition(person: Span, office: Span) -> bool:
+    """'Oliver Dowden, Chancellor of the Duchy of Lancaster', 'Richard Marles, the defence minister'."""
+    between = [t.lower_ for t in person.doc[person.end:office.start]]
+    return 1 <= len(between) <= 2 and between[0] == "," and all(w in (",", "the") for w in between)

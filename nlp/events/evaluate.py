@@ -110,22 +110,23 @@ def _match(predicted: dict, gold_actions: list[dict], text: str) -> dict | None:
 
 def evaluate(records: list[dict], extracted: list[dict] | None = None, topic=None) -> dict:
     """Figures for one set of labelled documents (``extracted``: the extractor's records, if run)."""
-    from .mentions import action_id
+    from .mentions import action_ids
 
     gold_records = _gold_records(records)
-    gold_keys = {action_id(r["id"], a["type"], a["start"], a["end"]): a["event"]
-                 for r in gold_records for a in r["actions"] if a.get("event")}
+    gold_keys = {key: a["event"] for r in gold_records for a, key in zip(r["actions"], action_ids(r["id"], r["actions"]))
+                 if a.get("event")}
     report = {"documents": len(records), "gold": bcubed(_event_map(records, gold_records, topic), gold_keys)}
     if extracted is not None:
         by_id = {r["id"]: r for r in records}
         keys, unmatched, total = {}, 0, 0
         for record in extracted:
             source = by_id.get(record["id"])
-            for a in record.get("actions") or []:
+            actions = record.get("actions") or []
+            for a, key in zip(actions, action_ids(record["id"], actions)):
                 total += 1
                 g = _match(a, (source.get("gold") or {}).get("actions") or [], source.get("text") or "")
                 if g and g.get("event"):
-                    keys[action_id(record["id"], a["type"], a["start"], a["end"])] = g["event"]
+                    keys[key] = g["event"]
                 else:
                     unmatched += 1
         report["extracted"] = bcubed(_event_map(records, extracted, topic), keys)

@@ -1,7 +1,7 @@
 """Stable event ids: an event keeps its id across rebuilds and as new sources attach.
 
-The previous build's ids are given as a map from (document id, action type) to
-event id: a mention is known by where it is and what it says happened, not by
+The previous build's ids are given as a map from (document id, action type), and
+(document id, action type, actor), to event id: a mention is known by where it is and what it says happened, not by
 its character offsets, so an extractor that moves a sentence boundary does not
 renumber the events. Each new event takes the old id most of its mentions had
 (each old id goes to one event only, the one holding most of its mentions);
@@ -26,8 +26,11 @@ def _fresh(event: dict, taken: set[str]) -> str:
     raise RuntimeError("no free event id")  # a thousand sha1 collisions: not in this universe
 
 
-def _keys(event: dict) -> set[tuple[str, str]]:
-    return {(m["document_id"], event["type"]) for m in event["mentions"]}
+def _keys(event: dict) -> set[tuple]:
+    """(document, type) for each mention, and (document, type, actor): one document can hold several events of
+    a type (several actors of one sentence), and each keeps its own id."""
+    return {(m["document_id"], event["type"]) for m in event["mentions"]} \
+        | {(m["document_id"], event["type"], event.get("actor")) for m in event["mentions"]}
 
 
 def assign(events: list[dict], previous: dict[tuple[str, str], str] | None = None,

@@ -80,10 +80,25 @@ noble friend
 """.split())
 
 
-def action_id(document_id: str, type_: str, start, end) -> str:
-    """The id of an action (a mention): the database's `actions.id`."""
-    key = "\x1f".join(str(p) for p in (document_id, type_, start, end))
+def action_id(document_id: str, type_: str, start, end, actor: str | None = None) -> str:
+    """The id of an action (a mention): the database's `actions.id`. The actor is part of it only for a
+    further actor of the same type in the same sentence ("Tesco and Morrisons have banned ..."): see action_ids."""
+    parts = (document_id, type_, start, end) + ((actor,) if actor is not None else ())
+    key = "\x1f".join(str(p) for p in parts)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def action_ids(document_id: str, actions: list[dict]) -> list[str]:
+    """The ids of a document's actions in output order: the first action of a type in a sentence by
+    (document, type, start, end), each further one (another actor) with its actor too."""
+    seen: set[str] = set()
+    out = []
+    for action in actions:
+        plain = action_id(document_id, action.get("type"), action.get("start"), action.get("end"))
+        out.append(plain if plain not in seen else action_id(document_id, action.get("type"), action.get("start"),
+                                                               action.get("end"), action.get("actor") or ""))
+        seen.add(plain)
+    return out
 
 
 def words(text: str) -> frozenset[str]:
@@ -221,6 +236,8 @@ def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy) -> list[Me
     published = dates.interval(doc_day)
     before = published[1] + TOLERANCE if published else None
     out = []
+    listed = [a for a in record.get("actions") or [] if isinstance(a, dict) and a.get("type")]
+    ids = dict(zip(map(id, listed), action_ids(doc_id, listed)))
     for action in record.get("actions") or []:
         if not isinstance(action, dict) or not action.get("type"):
             continue
@@ -242,7 +259,7 @@ def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy) -> list[Me
         earlier = bool(EARLIER.search(evidence))
         bound = before - TOLERANCE - NEWS_LAG - 1 if earlier and basis == "undated" and before else before
         out.append(Mention(
-            id=action_id(doc_id, action["type"], action.get("start"), action.get("end")), document_id=doc_id,
+            id=action.get("id") or ids[id(action)], document_id=doc_id,
             type=action["type"], evidence=evidence, start=action.get("start") or 0,
             end=action.get("end") or 0,
             actor_named=named, actor=actor, actor_kind=actor_kind, person=person, jurisdiction=jurisdiction,
