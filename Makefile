@@ -8,6 +8,7 @@ VENV      ?= .venv
 BIN       := $(VENV)/bin
 PORT      ?= 8001
 HOST      ?= 127.0.0.1
+WORKERS   ?= 2
 STAMP     := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 TOPIC     ?= cameras
 export TOPIC
@@ -56,9 +57,9 @@ extract: $(OUT)/extracted.jsonl ## Extract vendors, organisations, people and ac
 db: $(DB) ## Build and atomically publish data/<topic>/tracker.db
 build: $(DB) ## crawl + extract + db, without serving
 
-serve: $(DB) ## Serve data/<topic>/tracker.db with Datasette on $(HOST):$(PORT)
+serve: $(DB) ## Serve data/<topic>/tracker.db with Datasette on $(HOST):$(PORT), $(WORKERS) processes
 	@echo "Timeline: http://$(HOST):$(PORT)/timeline"
-	$(BIN)/python -m db serve --db $(DB) --host $(HOST) --port $(PORT)
+	$(BIN)/python -m db serve --db $(DB) --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 demo: build serve ## The main job: build everything from the recordings and serve it
 

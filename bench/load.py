@@ -69,9 +69,10 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"the server did not answer at {url}")
 
 
-def run(db: Path, seconds: float, clients: int, port: int, mix: list[str] | None = None) -> dict:
+def run(db: Path, seconds: float, clients: int, port: int, mix: list[str] | None = None, workers: int = 1) -> dict:
     mix = mix or paths(db)
-    server = subprocess.Popen([sys.executable, "-m", "db", "serve", "--db", str(db), "--port", str(port)], cwd=ROOT,
+    server = subprocess.Popen([sys.executable, "-m", "db", "serve", "--db", str(db), "--port", str(port),
+                               "--workers", str(workers)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=dict(os.environ, PYTHONPATH=str(ROOT)))
     base = f"http://127.0.0.1:{port}"

@@ -100,11 +100,13 @@ def stage(path, releases):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True)
 @click.option("--immutable", is_flag=True, help="Open the file immutable (-i): for replicas of a published build.")
-def serve(path, host, port, immutable):
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes on the one port (each with its own SQL threads): more use more cores.")
+def serve(path, host, port, immutable, workers):
     from .serve import run
 
     click.echo(f"Timeline: http://{host}:{port}/timeline", err=True)
-    run(path, host, port, immutable)
+    run(path, host, port, immutable, workers)
 
 
 def main():
