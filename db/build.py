@@ -25,7 +25,7 @@ import topics
 from crawlers import config
 from nlp.topic import Topic
 
-from . import directory, events, ingest, listing, schema
+from . import directory, events, ingest, listing, schema, summaries
 
 
 CACHE_KIB = 256 * 1024  # SQLite's page cache while building (its default is 2 MB)
@@ -126,6 +126,7 @@ def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
             say("laying out the listing, its summaries and the filter menus")
             listing.rebuild(db, say)
             directory.rebuild(db, say)  # the index, people and document pages (#17), from the listing's counts
+            summaries.rebuild(db)  # vendor_summary, department_summary, scrutiny (#19)
             counts = db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM actions), "
                                 "(SELECT COUNT(*) FROM sources)").fetchone()
             db.conn.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", [

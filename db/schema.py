@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import listing
+from . import listing, summaries
 
 SCHEMA_VERSION = 5
 
@@ -122,24 +122,6 @@ VIEWS = {
           COALESCE(d.outlet, d.department) AS publisher
         FROM event_mentions m JOIN actions a ON a.id = m.action_id JOIN documents d ON d.id = m.document_id
         ORDER BY m.event_id, m.role != 'primary', d.published, a.id""",
-    "vendor_summary": """
-        SELECT e.slug AS vendor_slug, e.name AS vendor, ev.type, COUNT(*) AS events,
-          SUM(x.in_context = 0) AS events_naming_it, COUNT(DISTINCT ev.jurisdiction) AS jurisdictions,
-          MIN(ev.date) AS first_event, MAX(ev.date) AS latest_event
-        FROM event_targets x JOIN entities e ON e.id = x.target JOIN events ev ON ev.id = x.event_id
-        GROUP BY e.id, ev.type""",
-    "department_summary": """
-        SELECT ev.actor, ev.type, COUNT(*) AS events, MIN(ev.date) AS first_event, MAX(ev.date) AS latest_event,
-          SUM(ev.documents) AS documents
-        FROM events ev WHERE ev.actor IS NOT NULL GROUP BY ev.actor, ev.type""",
-    "scrutiny": """
-        SELECT d.department, COUNT(*) AS asked,
-          SUM(CASE WHEN json_extract(d.extra, '$.status') IN ('answered', 'corrected') THEN 1 ELSE 0 END) AS answered,
-          SUM(CASE WHEN json_extract(d.extra, '$.status') = 'holding' THEN 1 ELSE 0 END) AS holding,
-          SUM(CASE WHEN EXISTS (SELECT 1 FROM actions a JOIN action_types t ON t.id = a.type
-                                WHERE a.document_id = d.id AND t.role = 'declines')
-              THEN 1 ELSE 0 END) AS declined_to_comment
-        FROM documents d WHERE d.kind = 'written_question' GROUP BY d.department""",
     "source_health": """
         SELECT s.id AS source, s.title, s.kind, s.asked,
           (SELECT MIN(d.published) FROM documents d WHERE d.source = s.id AND d.published IS NOT NULL)
@@ -219,6 +201,7 @@ def migrate(db: sqlite_utils.Database) -> int:
             db.execute(f"PRAGMA user_version = {number}")
     for name, sql in VIEWS.items():  # views are cheap and always current
         db.create_view(name, sql, replace=True)
+    summaries.create(db)  # the summaries that were views, as tables the build fills (empty until then)
     return current
 
 
