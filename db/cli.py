@@ -73,8 +73,12 @@ def check(path):
 @click.option("--limit", default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def search(query, path, limit, as_json):
+    from .pages import date_problems
     from .search import timeline
 
+    problems = date_problems({"q": query})
+    if problems:  # never a silent empty result (#17)
+        raise click.UsageError(" ".join(problems))
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     rows = timeline(conn, query, limit=limit)
     if as_json:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 COMMON = "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 STRICT = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " + COMMON)
-OUR_PAGES = ("/", "/timeline", "/sources")
-OUR_PREFIXES = ("/vendors/", "/organisations/", "/events/")
+OUR_PAGES = ("/", "/timeline", "/sources", "/vendors", "/organisations", "/people", "/jurisdictions", "/documents")
+OUR_PREFIXES = ("/vendors/", "/organisations/", "/events/", "/people/", "/documents/", "/raw/")
 _SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 

@@ -26,7 +26,8 @@ from nlp.topic import Topic
 
 DOC_COLUMNS = ["id", "source", "native_id", "kind", "jurisdiction", "url", "api_url", "title", "text",
                "html_sanitised", "summary", "published", "published_raw", "department", "outlet", "members",
-               "organisations", "extra", "first_seen", "last_seen", "retrieved_at", "content_hash", "raw_ref"]
+               "organisations", "extra", "first_seen", "last_seen", "retrieved_at", "content_hash", "raw_ref",
+               "search_meta"]
 _UPSERT_DOC = (
     f"INSERT INTO documents ({', '.join(DOC_COLUMNS)}) VALUES ({', '.join('?' for _ in DOC_COLUMNS)}) "
     "ON CONFLICT(id) DO UPDATE SET "
@@ -136,7 +137,22 @@ def _doc_row(doc: dict, canonical=_as_written) -> tuple:
     return (doc["id"], doc["source"], doc["native_id"], doc["kind"], get("jurisdiction"), doc["url"], get("api_url"),
             doc["title"], doc["text"], get("html"), get("summary"), get("published"), get("published_raw"),
             canonical(department) if department else None, get("outlet"), members, _json(get("organisations")),
-            _json(get("extra")), seen, seen, get("retrieved_at"), doc["content_hash"], get("raw_ref"))
+            _json(get("extra")), seen, seen, get("retrieved_at"), doc["content_hash"], get("raw_ref"),
+            search_meta(doc, people))
+
+
+def search_meta(doc: dict, people) -> str | None:
+    """What a search should find a document by beyond its title and text (issue 17): its members (names,
+    offices), its number (a UIN, a Federal Register document number), its outlet and department."""
+    extra = doc.get("extra") if isinstance(doc.get("extra"), dict) else {}
+    parts = [doc.get("outlet"), doc.get("department"), extra.get("uin"), extra.get("citation")]
+    if doc.get("kind") == "federal_register":  # its document number (a UK question's id is not cited; its UIN is)
+        parts.append(doc.get("native_id"))
+    for person in people or []:
+        if isinstance(person, dict):
+            parts += [person.get("name"), person.get("office")]
+    text = " ".join(str(p) for p in parts if p)
+    return text[:2000] or None
 
 
 def ingest_documents(db: sqlite_utils.Database, docs: Iterable[dict], batch_size: int = 5000,

@@ -38,6 +38,33 @@ def clean_filters(args: dict) -> dict:
     return out
 
 
+DATE_FORMS = "a year (2023), a month (2023-06) or a day (2023-06-30)"
+
+
+def date_problems(args: dict) -> list[str]:
+    """What is wrong with the dates asked for, in the form (from=, to=) or in the search (from:, to:): a date
+    that is not a real year, month or day gets a message, never a silently empty or unfiltered result (#17)."""
+    asked = [(key, (args.get(key) or "").strip()) for key in ("from", "to")]
+    asked += [(key, value) for key, value in parse_query(args.get("q")).filters.items() if key in ("from", "to")]
+    return [f"“{value[:40]}” is not a date: {key} takes {DATE_FORMS}." for key, value in asked
+            if value and not valid_date(value)]
+
+
+def valid_date(value: str) -> bool:
+    from datetime import date
+
+    parts = value.split("-")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4 \
+            or any(len(p) != 2 for p in parts[1:]):
+        return False
+    year, month, day = (int(p) for p in parts + ["01"] * (3 - len(parts)))
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def keyset(args: dict) -> dict:
     """The pager's position: after=<pos> (older rows) or before=<pos> (newer rows); ignored if not a number."""
     for key in ("after", "before"):
@@ -323,3 +350,51 @@ def document_kinds(conn: sqlite3.Connection) -> list[dict]:
 def entity_id(conn: sqlite3.Connection, slug: str, kind: str) -> str | None:
     row = conn.execute("SELECT id FROM entities WHERE slug = ? AND type = ? LIMIT 1", (slug, kind)).fetchone()
     return row[0] if row else None
+
+
+# --- exports (issue 17): a listing's rows, all its pages, with its filters ---
+
+EXPORT_MAX = 10_000  # rows in one export; past it the export says so and gives where to continue
+EXPORT_CHUNK = 500  # rows read per bounded query (each under the site's time limit)
+INTERNAL = {"pos", "unit_rowid", "doc_rowid", "vendor_list", "snippet", "targets"}
+
+
+def export_rows(conn: sqlite3.Connection, view: dict, after: int | None = None,
+                size: int = EXPORT_CHUNK) -> tuple[list[dict], int | None]:
+    """One chunk of a listing's export, in the page's order: its rows as flat records (whatever the listed
+    unit is: the columns of the timeline's rows, less the internal ones) and the position to continue after."""
+    data = timeline(conn, view, 1, page_size=size, after=after, counts=False, snippets=False)
+    rows = []
+    for row in data["rows"]:
+        record = {k: v for k, v in row.items() if k not in INTERNAL}
+        record["vendors"] = "; ".join(v["name"] for v in row.get("vendor_list", []))
+        rows.append(record)
+    return rows, data["older"]
+
+
+def export_columns(conn: sqlite3.Connection) -> list[str]:
+    """The export's columns when it has no row to take them from (the listing's row columns)."""
+    names = [c[0] for c in conn.execute(q.ROW_SQL, ["[]"]).description]
+    return [n for n in names if n not in INTERNAL] + ["vendors"]
+
+
+def export_name(filters: dict, ext: str, listing: str = "timeline") -> str:
+    """A file name saying what the export holds: policy-tracker-timeline-vendor-hikvision.csv."""
+    import re
+
+    words = "-".join(f"{k}-{v}" for k, v in sorted(filters.items()) if k != "all")
+    name = re.sub(r"[^a-z0-9]+", "-", f"policy-tracker-{listing}-{words}".lower()).strip("-")[:120]
+    return f"{name}.{ext}"
+
+
+def export_documents(conn: sqlite3.Connection, kind: str, after: int | None = None,
+                     size: int = EXPORT_CHUNK) -> tuple[list[dict], int | None]:
+    """One chunk of /documents' export (all documents, or one kind's), in the page's order."""
+    data = documents(conn, "kind", (kind,), size, after=after) if kind else documents(conn, "all", (), size, after=after)
+    rows = []
+    for row in data["rows"]:
+        record = {k: v for k, v in row.items() if k not in ("pos", "people")}
+        record["people"] = "; ".join(f"{p['role']}: {p['name']}" for p in row["people"])
+        rows.append(record)
+    return rows, data["older"]
+

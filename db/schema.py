@@ -11,7 +11,7 @@ import sqlite_utils
 
 from . import listing, summaries
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class SchemaMismatch(RuntimeError):
@@ -135,6 +135,9 @@ VIEWS = {
 }
 
 FTS = {"documents": ["title", "text"], "actions": ["evidence"]}
+# schema 6 (issue 17): who and what numbers a document carries (members, UIN, document number, outlet,
+# department) in the full-text index beside its title and text, so a search finds them
+FTS_6 = {"documents": ["title", "text", "search_meta"]}
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -187,7 +190,16 @@ def _migration_5(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE entities RENAME COLUMN [{old}] TO in_scope")
 
 
-MIGRATIONS = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5]
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """Search finds members, UINs, document numbers and outlets (issue 17): documents.search_meta, filled at
+    ingest (db/ingest.py), indexed by documents_fts beside the title and the text."""
+    if "search_meta" not in db["documents"].columns_dict:
+        db.execute("ALTER TABLE documents ADD COLUMN search_meta TEXT")
+    for table, columns in FTS_6.items():
+        db[table].enable_fts(columns, tokenize="porter", create_triggers=False, replace=True)
+
+
+MIGRATIONS = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -81,7 +81,7 @@ def test_the_timeline_page_shows_the_topic(apps):
     device_ban = VOCAB["actions"]["device_ban"]
     assert f'<span class="badge type-device_ban">{device_ban["label"]}</span>' in html
     assert f'fill="{device_ban["colour"]}" data-type="device_ban"' in html
-    assert 'href="/apps/timeline.csv' in html
+    assert 'href="/timeline.csv' in html and 'href="/apps"' in html  # exports keep the filters (#17)
     css = get(apps["ds"], "/types.css").text
     assert f".swatch-device_ban {{ background: {device_ban['colour']}; }}" in css
     home = get(apps["ds"], "/").text

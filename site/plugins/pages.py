@@ -109,7 +109,21 @@ def _page_number(request) -> int:
         return 1
 
 
+async def _bad_dates(datasette, request, problems: list[str]) -> Response:
+    """The timeline's form with what is wrong with the dates, and no results (400): never a silent empty page."""
+    filters = pages.clean_filters(dict(request.args))
+    options = await _run(datasette, pages.filter_options)
+    data = {"rows": [], "total": 0, "more_than": None, "months": [], "hidden": 0, "confident_only": False,
+            "older": None, "newer": None}
+    return await _render(datasette, request, "tracker/timeline.html", {
+        "data": data, "filters": filters, "options": options, "qs": pages.query_string, "problems": problems},
+        status=400)
+
+
 async def timeline_page(request, datasette):
+    problems = pages.date_problems(dict(request.args))
+    if problems:
+        return await _bad_dates(datasette, request, problems)
     filters = pages.clean_filters(dict(request.args))
     keys = pages.keyset(dict(request.args))
     page = _page_number(request)
@@ -125,6 +139,9 @@ async def timeline_page(request, datasette):
 
 
 async def timeline_atom(request, datasette):
+    problems = pages.date_problems(dict(request.args))
+    if problems:
+        return Response.text(" ".join(problems) + "\n", status=400)
     filters = pages.clean_filters(dict(request.args))
 
     def fetch(conn):
@@ -149,6 +166,75 @@ async def timeline_atom(request, datasette):
     # characters XML 1.0 forbids (C0 controls, lone surrogates, U+FFFE/FFFF) in a crawled headline or in ?q=
     # would make the feed unreadable for everyone (#18): dropped, the rest of the value kept
     return Response(NOT_XML.sub("", body), content_type="application/atom+xml; charset=utf-8")
+
+
+async def timeline_export(request, datasette):
+    """/timeline.csv and /timeline.json: the rows of the timeline the same query string shows, every page of
+    them (up to pages.EXPORT_MAX, then where to continue), in its order. Takes the page's filters and the
+    search syntax (q=), and ?all=1 as the page does; a bad date is a 400 with the reason.
+    /documents.csv and /documents.json: /documents' rows the same way (?kind=)."""
+    fmt = request.url_vars["fmt"]
+    if request.url_vars.get("listing") == "documents":
+        return await _documents_export(request, datasette, fmt)
+    problems = pages.date_problems(dict(request.args))
+    if problems:
+        if fmt == "json":
+            return Response.json({"ok": False, "errors": problems}, status=400)
+        return Response.text(" ".join(problems) + "\n", status=400)
+    filters = pages.clean_filters(dict(request.args))
+    show_all = bool(request.args.get("all"))
+    position = pages.keyset(dict(request.args)).get("after")
+    view, _, _ = await _run(datasette, lambda conn: pages.confident_view(conn, filters, show_all, count_hidden=False))
+    rows, position = await _export_chunks(datasette, lambda conn, at, size: pages.export_rows(conn, view, at, size),
+                                          position)
+    shown = dict(filters, all="1") if show_all else filters
+    return await _export_response(datasette, fmt, "timeline", shown, rows, position, pages.export_columns)
+
+
+async def _documents_export(request, datasette, fmt: str) -> Response:
+    kind = (request.args.get("kind") or "").strip()[:60]
+    rows, position = await _export_chunks(
+        datasette, lambda conn, at, size: pages.export_documents(conn, kind, at, size),
+        pages.keyset(dict(request.args)).get("after"))
+    columns = ["id", "title", "published", "kind", "source", "jurisdiction", "department", "outlet", "url",
+               "native_id", "uin", "actions", "people"]
+    return await _export_response(datasette, fmt, "documents", {"kind": kind} if kind else {}, rows, position,
+                                  lambda conn: columns)
+
+
+async def _export_chunks(datasette, chunk_of, position):
+    """Rows chunk by chunk (each query under the time limit) up to pages.EXPORT_MAX; and where to continue."""
+    rows: list[dict] = []
+    while len(rows) < pages.EXPORT_MAX:
+        chunk, position = await _run(datasette, lambda conn: chunk_of(
+            conn, position, min(pages.EXPORT_CHUNK, pages.EXPORT_MAX - len(rows))))
+        rows += chunk
+        if position is None:
+            break
+    return rows, position
+
+
+async def _export_response(datasette, fmt, listing, shown, rows, position, columns_of) -> Response:
+    import csv
+    import io
+    import json
+
+    following = None
+    if position is not None:
+        following = f"/{listing}.{fmt}?" + pages.query_string(shown, after=position)
+    headers = {"Link": f'<{following}>; rel="next"'} if following else {}
+    if fmt == "json":
+        body = {"ok": True, "filters": shown, "count": len(rows), "truncated": following is not None,
+                "next": following, "rows": rows}
+        return Response(json.dumps(body, ensure_ascii=False, indent=1, default=str),
+                        content_type="application/json; charset=utf-8", headers=headers)
+    columns = list(rows[0]) if rows else await _run(datasette, columns_of)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    headers["Content-Disposition"] = f'attachment; filename="{pages.export_name(shown, "csv", listing)}"'
+    return Response(out.getvalue(), content_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _stamp(value: str | None, fallback: str) -> str:
@@ -328,6 +414,7 @@ def register_routes():
         (r"^/$", _guarded(index_page)),
         (r"^/timeline$", _guarded(timeline_page)),
         (r"^/timeline\.atom$", _guarded(timeline_atom)),
+        (r"^/(?P<listing>timeline|documents)\.(?P<fmt>csv|json)$", _guarded(timeline_export)),
         (r"^/(?P<section>vendors|organisations)/(?P<slug>[A-Za-z0-9-]+)$", _guarded(entity_page)),
         (r"^/(?P<section>vendors|organisations|people|jurisdictions)$", _guarded(index_of)),
         (r"^/people/(?P<slug>[A-Za-z0-9-]+)$", _guarded(person_page)),
