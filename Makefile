@@ -22,6 +22,8 @@ NLP_IN    := $(shell find nlp $(TOPIC_DIR)/vocab.yml $(TOPIC_DIR)/patterns $(wil
 DB_IN     := $(shell find db -type f -name '*.py' 2>/dev/null)
 
 .DEFAULT_GOAL := help
+# a recipe that fails leaves no target behind (a partial extracted.jsonl would look up to date)
+.DELETE_ON_ERROR:
 .PHONY: help install demo build crawl extract db serve test test-fast test-busy reliability-docs browser-deps eval \
 	calibrate bench bench-quick bench-docs load clean new-spider
 

@@ -130,7 +130,8 @@ def extractions_vs_raw(docs: list[dict], records: list[dict], workdir: Path) -> 
             counts = ingest.ingest_extractions(db, records)
         our_times.append(time.perf_counter() - start)
         if not rows:
-            rows = {t: db.execute(f"SELECT * FROM {t}").fetchall() for t in ("mentions", "actions", "action_targets")}
+            columns = {t: [f"[{c.name}]" for c in db[t].columns] for t in ("mentions", "actions", "action_targets")}
+            rows = {t: db.execute(f"SELECT {', '.join(columns[t])} FROM {t}").fetchall() for t in columns}
             rows["relevance"] = db.execute("SELECT relevant, relevance_reasons, id FROM documents").fetchall()
         db.close()
         raw = workdir / "extractions-raw.db"
@@ -144,7 +145,8 @@ def extractions_vs_raw(docs: list[dict], records: list[dict], workdir: Path) -> 
             for table in ("mentions", "actions", "action_targets"):
                 marks = ", ".join("?" for _ in rows[table][0]) if rows[table] else ""
                 if marks:
-                    db.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows[table])
+                    db.conn.executemany(f"INSERT INTO {table} ({', '.join(columns[table])}) VALUES ({marks})",
+                                        rows[table])
         raw_times.append(time.perf_counter() - start)
         db.close()
     for path in (template, workdir / "extractions-ours.db", workdir / "extractions-raw.db"):

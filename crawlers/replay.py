@@ -114,6 +114,8 @@ class ReplayServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.served = Counter()  # request key -> recorded attempts served
         self.count = 0
+        self.had_429: set[str] = set()  # requests whose last answer was an injected 429
+        self.owed_429 = False  # the 429 due to a request that had one last time goes to the next request
         self.log: list[dict] = []
 
     @property
@@ -135,14 +137,20 @@ class ReplayServer(ThreadingHTTPServer):
         with self.lock:
             self.count += 1
             f = self.faults
-            if f.retry_after_every and self.count % f.retry_after_every == 0:
-                return "429", None
+            key = request_key(method, url)
+            if f.retry_after_every and (self.count % f.retry_after_every == 0 or self.owed_429):
+                # never to the same request twice in a row: hosts paused together resume together, in the
+                # same order, and a fixed cycle then gave one URL every 429 until its retries ran out (#18)
+                self.owed_429 = key in self.had_429
+                if not self.owed_429:
+                    self.had_429.add(key)
+                    return "429", None
+            self.had_429.discard(key)
             roll = self.random.random()
             if roll < f.drop_rate:
                 return "drop", None
             if roll < f.drop_rate + f.error_rate:
                 return "503", None
-            key = request_key(method, url)
             self.served[key] += 1
             return "entry", self.recordings.lookup(method, url, self.served[key])
 

@@ -8,6 +8,8 @@ leaves the live database exactly as it was; the next build starts afresh.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import shutil
@@ -26,6 +28,8 @@ from crawlers import config
 from nlp.topic import Topic
 
 from . import directory, events, ingest, listing, schema, summaries
+from .records import (Skipped, document_problem, dropped_problem, extraction_problem, failure_problem,
+                      read_jsonl)
 
 
 CACHE_KIB = 256 * 1024  # SQLite's page cache while building (its default is 2 MB)
@@ -33,6 +37,10 @@ CACHE_KIB = 256 * 1024  # SQLite's page cache while building (its default is 2 M
 
 class PublishRefused(RuntimeError):
     """The new build failed a check; the live database was left as it was."""
+
+
+class BuildRunning(PublishRefused):
+    """Another build of the same database holds its lock."""
 
 
 class OtherTopic(PublishRefused):
@@ -45,18 +53,6 @@ class BuildReport:
     build_id: str
     counts: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
-
-
-def read_jsonl(path: Path, errors: list | None = None) -> Iterator[dict]:
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except ValueError as exc:
-                if errors is not None:
-                    errors.append(f"{path}:{number}: {exc}")
 
 
 def crawl_files(crawl_dir: Path) -> dict[str, list[Path]]:
@@ -80,11 +76,18 @@ def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
     out.parent.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda message: None)
     report = BuildReport(out=str(out), build_id=uuid.uuid4().hex[:12])
+    with publish_lock(out):
+        report.counts["stale_copies_removed"] = remove_stale_copies(out)
+        return _build(crawl_dir, extracted, out, fresh, max_drop, say, crash_at, topic, vocabulary, report)
+
+
+def _build(crawl_dir, extracted, out: Path, fresh: bool, max_drop: float, say, crash_at, topic, vocabulary,
+           report: BuildReport) -> BuildReport:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".building", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        before = _row_counts(out) if out.exists() else {}
+        before = live_row_counts(out, max_drop) if out.exists() else {}
         if out.exists() and not fresh:
             built_for = topic_of(out)
             if built_for and built_for != vocabulary.name:
@@ -100,20 +103,38 @@ def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
         db.execute(f"PRAGMA cache_size = {-CACHE_KIB}")  # the listing's joins and sorts touch every row
         schema.migrate(db)
         files = crawl_files(Path(crawl_dir))
-        errors: list[str] = []
+        skipped = Skipped()
+        db.execute("CREATE TEMP TABLE build_crawled (id TEXT PRIMARY KEY)")
+        db.execute("CREATE TEMP TABLE build_extracted (id TEXT PRIMARY KEY)")
         with _timed(report, "ingest"), db.conn:
             ingest.ingest_sources(db, config.sources(str(topic) if topic is not None else None))
             ingest.ingest_vocabulary(db, vocabulary)
             say("ingesting documents")
-            report.counts["documents"] = ingest.ingest_documents(db, _chain(files["documents"], errors),
+            documents = _noted(db, "build_crawled", _chain(files["documents"], skipped, document_problem))
+            report.counts["documents"] = ingest.ingest_documents(db, documents,
                                                                  canonical=vocabulary.canonical_organisation)
             _crash(crash_at, "mid-ingest")
-            ingest.ingest_runs(db, [json.loads(p.read_text()) for p in files["runs"]],
-                               list(_chain(files["failures"], errors)), list(_chain(files["dropped"], errors)))
+            ingest.ingest_runs(db, list(_runs(files["runs"], skipped)),
+                               list(_chain(files["failures"], skipped, failure_problem)),
+                               list(_chain(files["dropped"], skipped, dropped_problem)))
         if extracted:
             with _timed(report, "extractions"), db.conn:
                 say("ingesting extractions")
-                report.counts["extractions"] = ingest.ingest_extractions(db, read_jsonl(Path(extracted), errors))
+                failed: dict = {"count": 0, "examples": []}
+                records = _without_failed(_checked(_noted(db, "build_extracted", read_jsonl(
+                    Path(extracted), skipped, _has_id)), skipped, extraction_problem), failed)
+                report.counts["extractions"] = ingest.ingest_extractions(db, records)
+                report.counts["extractions"]["failed"] = failed["count"]
+                report.counts["failed_extractions"] = failed["examples"]
+            missing = db.execute("SELECT COUNT(*) FROM build_crawled WHERE id NOT IN "
+                                 "(SELECT id FROM build_extracted)").fetchone()[0]
+            if missing:
+                example = db.execute("SELECT id FROM build_crawled WHERE id NOT IN (SELECT id FROM build_extracted) "
+                                     "LIMIT 1").fetchone()[0]
+                raise PublishRefused(f"{missing} document(s) of this crawl have no extraction record in {extracted} "
+                                     f"(e.g. {example}): a failed or partial `nlp extract`? Extract again.")
+        db.execute("DROP TABLE temp.build_crawled")
+        db.execute("DROP TABLE temp.build_extracted")
         with _timed(report, "events"), db.conn:
             say("resolving events")
             report.counts["events"] = events.refresh(db, vocabulary)
@@ -129,11 +150,14 @@ def build(crawl_dir: str | Path, extracted: str | Path | None, out: str | Path,
             summaries.rebuild(db)  # vendor_summary, department_summary, scrutiny (#19)
             counts = db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM actions), "
                                 "(SELECT COUNT(*) FROM sources)").fetchone()
-            db.conn.executemany("INSERT OR REPLACE INTO build_info VALUES (?, ?)", [
+            db.conn.executemany("INSERT OR REPLACE INTO build_info (key, value) VALUES (?, ?)", [
                 ("build_id", report.build_id), ("schema_version", str(schema.SCHEMA_VERSION)),
                 ("topic", vocabulary.name), *zip(("documents", "actions", "sources"), map(str, counts))])
             db.conn.commit()
-        report.counts["bad_lines"] = len(errors)
+        report.counts["bad_lines"] = skipped.count
+        report.counts["skipped"] = dict(skipped.reasons)
+        report.counts["skipped_summary"] = skipped.summary()
+        report.counts["mended_lines"] = skipped.mended
         report.counts["rows"] = _row_counts_db(db)
         db.close()
         with _timed(report, "check"):
@@ -181,21 +205,124 @@ def topic_of(path: Path) -> str | None:
     return row[0] if row else None
 
 
-def _row_counts(path: Path) -> dict:
+def live_row_counts(path: Path, max_drop: float) -> dict:
+    """The published database's row counts, for the shrink check. A live file that cannot be read refuses the
+    build: the check is never silently off (``--max-drop 1`` turns it off on purpose)."""
     try:
-        db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
-        return _row_counts_db(db)
-    except sqlite3.DatabaseError:
-        return {}
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return _row_counts_db(sqlite_utils.Database(conn))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if max_drop >= 1:
+            return {}
+        raise PublishRefused(f"cannot read the live database {path} to check the new build does not shrink it "
+                             f"({exc}); repair or move it, or pass --max-drop 1 to publish without the check") from exc
+
+
+def publish_lock(out: Path):
+    """An exclusive lock on ``.<name>.lock`` beside the database for the whole build: a second build of the same
+    file fails at once (PublishRefused) instead of both publishing. The kernel frees it if the build dies."""
+    return _Lock(out.parent / f".{out.name}.lock")
+
+
+class _Lock:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise BuildRunning(f"another build of {self.path.name[1:-5]} is running ({holder}); "
+                                   "not building it twice") from None
+            raise
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}\n")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+        return False
+
+
+def remove_stale_copies(out: Path) -> int:
+    """Delete the working copies (and their journals) that killed builds left beside ``out``; called under the
+    publish lock, so none of them belongs to a live build. Returns how many were removed."""
+    removed = 0
+    for path in out.parent.glob(f".{out.name}.*.building*"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def _row_counts_db(db) -> dict:
     return {t: db[t].count for t in schema.TABLES if t in db.table_names()}
 
 
-def _chain(paths: Iterable[Path], errors: list) -> Iterator[dict]:
+def _chain(paths: Iterable[Path], skipped: Skipped, check) -> Iterator[dict]:
     for path in paths:
-        yield from read_jsonl(path, errors)
+        yield from read_jsonl(path, skipped, check)
+
+
+def _runs(paths: Iterable[Path], skipped: Skipped) -> Iterator[dict]:
+    for path in paths:
+        try:
+            run = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+        except (ValueError, RecursionError):
+            run = None
+        if isinstance(run, dict) and isinstance(run.get("source"), str) and isinstance(run.get("started"), str):
+            yield run
+        else:
+            skipped.add(path.name, "crawl run: not a run record")
+
+
+def _noted(db, table: str, records: Iterator[dict], every: int = 5000) -> Iterator[dict]:
+    """records, unchanged, with their ids written to a temporary table on the way (batched)."""
+    ids: list[tuple] = []
+    for record in records:
+        ids.append((str(record["id"]),))
+        if len(ids) >= every:
+            db.conn.executemany(f"INSERT OR IGNORE INTO temp.{table} (id) VALUES (?)", ids)
+            ids.clear()
+        yield record
+    db.conn.executemany(f"INSERT OR IGNORE INTO temp.{table} (id) VALUES (?)", ids)
+
+
+def _has_id(record: dict) -> str | None:
+    value = record.get("id")
+    return None if isinstance(value, (str, int)) and value != "" else "extraction: id missing"
+
+
+def _checked(records: Iterator[dict], skipped: Skipped, check) -> Iterator[dict]:
+    """Records with an id (already noted as extracted) that ``check`` finds nothing wrong with; the others are
+    skipped with the reason, and their documents keep what they had."""
+    for number, record in enumerate(records, start=1):
+        problem = check(record)
+        if problem:
+            skipped.add(f"extraction record {number} ({record['id']})", problem)
+        else:
+            yield record
+
+
+def _without_failed(records: Iterator[dict], failed: dict) -> Iterator[dict]:
+    """Extraction records without the failed ones ({"id", "failed"}): those are listed, and their documents
+    keep the actions of their last good extraction (ingest never sees them, so deletes nothing)."""
+    for record in records:
+        if "failed" in record:
+            failed["count"] += 1
+            if len(failed["examples"]) < 20:
+                failed["examples"].append(f"{record['id']}: {record['failed']}")
+        else:
+            yield record
 
 
 class _timed:

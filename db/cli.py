@@ -22,16 +22,25 @@ def cli():
     pass
 
 
-@cli.command(help="Build the database from crawl output and extractions, then publish it atomically.")
+@cli.command(help="Build the database from crawl output and extractions, then publish it atomically. Malformed "
+                  "lines are skipped with their reasons, counted in the summary; a document whose extraction failed "
+                  "keeps its earlier actions. One build at a time per database file (a lock beside it).")
 @click.option("--crawl", "crawl_dir", default="build/crawl", show_default=True, type=click.Path(file_okay=False))
-@click.option("--extracted", default="build/extracted.jsonl", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--extracted", default="build/extracted.jsonl", show_default=True, type=click.Path(dir_okay=False),
+              help="The extraction records (python -m nlp extract); it must exist and cover every crawled document.")
+@click.option("--without-extractions", is_flag=True,
+              help="Build from the crawl alone (documents keep the actions they had), ignoring --extracted.")
 @click.option("--out", default="data/tracker.db", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--fresh", is_flag=True, help="Start from an empty database instead of the published one.")
-@click.option("--max-drop", default=0.2, show_default=True, help="Refuse to publish if documents or actions shrink more.")
+@click.option("--max-drop", default=0.2, show_default=True,
+              help="Refuse to publish if documents or actions shrink more (1: no shrink check, even when the live "
+                   "database cannot be read).")
+@click.option("--strict", is_flag=True, help="Exit 1 (after publishing) if any line was skipped or any document's "
+                                             "extraction had failed.")
 @click.option("--crash-at", hidden=True, help="Test hook: exit abruptly at a named point.")
 @click.option("--topic", envvar="TOPIC", default=topics.DEFAULT, show_default=True,
               help="The topic whose vocabulary and sources describe the build ($TOPIC; a name or a directory).")
-def build(crawl_dir, extracted, out, fresh, max_drop, crash_at, topic):
+def build(crawl_dir, extracted, without_extractions, out, fresh, max_drop, strict, crash_at, topic):
     from .build import PublishRefused, build as run_build
 
     try:
@@ -40,18 +49,35 @@ def build(crawl_dir, extracted, out, fresh, max_drop, crash_at, topic):
         raise click.ClickException(str(exc)) from None
     if not Path(crawl_dir).is_dir():
         raise click.ClickException(f"no crawl output in {crawl_dir}; run `python -m crawlers crawl` first")
-    extracted = extracted if extracted and Path(extracted).exists() else None
+    if without_extractions:
+        extracted = None
+    elif not Path(extracted).is_file():
+        raise click.ClickException(f"no extraction file {extracted}: run `python -m nlp extract` (a failed extract "
+                                   "leaves none), or build without extractions (--without-extractions)")
     try:
         report = run_build(crawl_dir, extracted, out, fresh=fresh, max_drop=max_drop,
                            progress=lambda m: click.echo(f"… {m}", err=True), crash_at=crash_at, topic=topic)
     except PublishRefused as exc:
         raise click.ClickException(f"not published: {exc}") from exc
-    rows, events = report.counts["rows"], report.counts.get("events", {})
+    counts = report.counts
+    rows, events = counts["rows"], counts.get("events", {})
+    documents, extractions = counts.get("documents", {}), counts.get("extractions", {})
     click.echo(f"published {out} (build {report.build_id}): {rows.get('documents', 0)} documents, "
                f"{rows.get('actions', 0)} actions, {rows.get('events', 0)} events "
                f"({events.get('new', 0)} new, {events.get('updated', 0)} with new sources, "
                f"{events.get('unplaced', 0)} unplaced), {rows.get('mentions', 0)} mentions; "
                f"timings {json.dumps(report.timings)}", err=True)
+    failed = extractions.get("failed", 0)
+    click.echo(f"records: documents read {sum(documents.values())} ({documents.get('new', 0)} new, "
+               f"{documents.get('changed', 0)} changed, {documents.get('unchanged', 0)} unchanged); extractions "
+               f"{extractions.get('documents', 0)} stored, {failed} failed (earlier actions kept), "
+               f"{extractions.get('skipped', 0)} for documents not in the database; {counts['skipped_summary']}; "
+               f"{counts['mended_lines']} line(s) with invalid UTF-8 mended; "
+               f"{counts['stale_copies_removed']} stale working copies removed", err=True)
+    for example in counts.get("failed_extractions", []):
+        click.echo(f"extraction failed: {example}", err=True)
+    if strict and (counts["bad_lines"] or failed):
+        raise SystemExit(1)
 
 
 @cli.command(help="Run PRAGMA integrity_check and the FTS checks on a database.")

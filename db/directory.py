@@ -70,7 +70,7 @@ def rebuild(db: sqlite_utils.Database, say=lambda message: None) -> dict:
                      "SELECT d.rowid, d.published, d.kind, d.source, "
                      "(SELECT COUNT(*) FROM actions a WHERE a.document_id = d.id) "
                      "FROM documents d ORDER BY d.published IS NULL, d.published DESC, d.id")
-        conn.execute("INSERT INTO document_entities SELECT DISTINCT m.entity_id, l.pos FROM mentions m "
+        conn.execute("INSERT INTO document_entities (entity_id, pos) SELECT DISTINCT m.entity_id, l.pos FROM mentions m "
                      "JOIN documents d ON d.id = m.document_id JOIN document_list l ON l.doc_rowid = d.rowid")
         say("directory: people")
         _people(conn)
@@ -128,10 +128,12 @@ def _people(conn) -> None:
     for key, role, _ in links:
         counts[key][role] += 1
     actions = dict(conn.execute("SELECT entity_id, SUM(n) FROM entity_stats WHERE role = 'actor' GROUP BY entity_id"))
-    conn.executemany("INSERT INTO person_documents VALUES (?, ?, ?)", sorted(links))
+    conn.executemany("INSERT INTO person_documents (slug, role, pos) VALUES (?, ?, ?)", sorted(links))
     for key, person in people.items():
         eid = entities.get(key, (None,))[0]
-        conn.execute("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        conn.execute("INSERT INTO people (slug, name, entity_id, member_id, party, house, constituency, asked, "
+                     "answered, spoke, statement, corrected, actions, documents) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                      (key, person["name"], eid, person["member_id"], person["party"], person["house"],
                       person["constituency"], *(counts[key][r] for r in ("asked", "answered", "spoke", "statement",
                                                                           "corrected")),
@@ -140,7 +142,7 @@ def _people(conn) -> None:
     conn.execute("UPDATE people SET documents = (SELECT COUNT(*) FROM (SELECT pos FROM person_documents p "
                  "WHERE p.slug = people.slug UNION SELECT pos FROM document_entities x "
                  "WHERE x.entity_id = people.entity_id))")
-    conn.executemany("INSERT INTO person_posts VALUES (?, ?, ?, ?, ?)",
+    conn.executemany("INSERT INTO person_posts (slug, post, first, last, documents) VALUES (?, ?, ?, ?, ?)",
                      [(key, post, first, last, n) for (key, post), (first, last, n) in sorted(posts.items())])
 
 

@@ -27,6 +27,11 @@ from nlp.events import resolve
 from .ingest import known_vendors, vendor_entity_id
 
 
+EVENT_COLUMNS = ("id", "type", "status", "actor", "actor_entity_id", "actors_named", "announced_by", "jurisdiction",
+                 "date", "date_precision", "date_basis", "first_reported", "primary_document_id", "primary_basis",
+                 "documents", "sources", "disagreements", "first_seen", "updated")
+
+
 def _json(value) -> str | None:
     return json.dumps(value, ensure_ascii=False) if value else None
 
@@ -111,12 +116,14 @@ def refresh(db: sqlite_utils.Database, topic=None, now: str | None = None) -> di
                      for m in e["mentions"]]
     for table in ("event_targets", "event_mentions", "events"):
         conn.execute(f"DELETE FROM {table}")
-    conn.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 19)})", events)
-    conn.executemany("INSERT OR IGNORE INTO event_targets VALUES (?, ?, ?)", targets)
-    conn.executemany("INSERT INTO event_mentions VALUES (?, ?, ?, ?, ?)", mentions)
+    conn.executemany(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+                     events)
+    conn.executemany("INSERT OR IGNORE INTO event_targets (event_id, target, in_context) VALUES (?, ?, ?)", targets)
+    conn.executemany("INSERT INTO event_mentions (action_id, event_id, document_id, role, date_basis) "
+                     "VALUES (?, ?, ?, ?, ?)", mentions)
     for r in result.redirects:
         counts[r["reason"]] += 1
-        conn.execute("INSERT OR REPLACE INTO event_redirects VALUES (?, ?, ?, ?)",
+        conn.execute("INSERT OR REPLACE INTO event_redirects (old_id, new_id, reason, at) VALUES (?, ?, ?, ?)",
                      (r["old_id"], r["new_id"], r["reason"], now))
         if r["new_id"]:  # earlier redirects to this id now lead on to where it went
             conn.execute("UPDATE event_redirects SET new_id = ? WHERE new_id = ?", (r["new_id"], r["old_id"]))

@@ -38,6 +38,18 @@ _UPSERT_DOC = (
     + ", last_seen = MAX(documents.last_seen, excluded.last_seen)"
 )
 
+ENTITY_COLUMNS = ("id", "type", "name", "slug", "country", "parent", "kind", "jurisdiction", "in_scope")
+VERSION_COLUMNS = ("id", "document_id", "version", "content_hash", "seen_at", "title", "text", "diff")
+MENTION_COLUMNS = ("id", "document_id", "entity_id", "start", "[end]", "text")
+ACTION_COLUMNS = ("id", "document_id", "type", "actor", "actor_entity_id", "date", "evidence", "start", "[end]",
+                  "confidence", "method", "trigger")
+
+
+def insert_sql(table: str, columns, conflict: str = "") -> str:
+    """An INSERT naming its columns: a migration that adds a column never shifts the values (#18)."""
+    return (f"INSERT {conflict + ' ' if conflict else ''}INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})")
+
 
 class UnknownSource(ValueError):
     """A document names a source that sources.yml does not define."""
@@ -91,7 +103,7 @@ def ingest_vocabulary(db: sqlite_utils.Database, topic: Topic) -> None:
         parent = org_entity_id(organisations[o["parent"]]["name"]) if o.get("parent") else None
         entities.append((org_entity_id(o["name"]), "organisation", o["name"], slug(o["name"]), None, parent,
                          o.get("kind"), o.get("jurisdiction"), None))
-    db.conn.executemany("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entities)
+    db.conn.executemany(insert_sql("entities", ENTITY_COLUMNS, "OR REPLACE"), entities)
     aliases = set()
     for name in ("vendors", "organisations"):
         for row in topic.patterns(name):
@@ -101,7 +113,7 @@ def ingest_vocabulary(db: sqlite_utils.Database, topic: Topic) -> None:
             entity = f"vendor:{row['id']}" if row["label"] == "VENDOR" else org_entity_id(
                 topic.organisation_name(row["id"]))
             aliases.add((entity, text))
-    db.conn.executemany("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)", sorted(aliases))
+    db.conn.executemany(insert_sql("entity_aliases", ("entity_id", "alias"), "OR IGNORE"), sorted(aliases))
 
 
 def org_entity_id(name: str) -> str:
@@ -199,7 +211,7 @@ def ingest_documents(db: sqlite_utils.Database, docs: Iterable[dict], batch_size
             else:
                 counts["unchanged"] += 1
         db.conn.executemany(_UPSERT_DOC, [_doc_row(doc, canonical) for doc in batch])
-        db.conn.executemany("INSERT OR IGNORE INTO document_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versions)
+        db.conn.executemany(insert_sql("document_versions", VERSION_COLUMNS, "OR IGNORE"), versions)
         batch.clear()
 
     for doc in docs:
@@ -287,9 +299,9 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict], batch
                              "(SELECT id FROM actions WHERE document_id = ?)", stale)
             conn.executemany("DELETE FROM actions WHERE document_id = ?", stale)
             conn.executemany("DELETE FROM mentions WHERE document_id = ?", stale)
-        conn.executemany("INSERT OR IGNORE INTO mentions VALUES (?, ?, ?, ?, ?, ?)", mentions)
-        conn.executemany("INSERT OR REPLACE INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", actions)
-        conn.executemany("INSERT OR IGNORE INTO action_targets VALUES (?, ?)", targets)
+        conn.executemany(insert_sql("mentions", MENTION_COLUMNS, "OR IGNORE"), mentions)
+        conn.executemany(insert_sql("actions", ACTION_COLUMNS, "OR REPLACE"), actions)
+        conn.executemany(insert_sql("action_targets", ("action_id", "target"), "OR IGNORE"), targets)
         counts["mentions"] += len(mentions)
         counts["actions"] += len(actions)
         batch.clear()
@@ -300,7 +312,7 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict], batch
             flush()
     if batch:
         flush()
-    conn.executemany("INSERT OR IGNORE INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new_entities)
+    conn.executemany(insert_sql("entities", ENTITY_COLUMNS, "OR IGNORE"), new_entities)
     return counts
 
 
@@ -340,7 +352,8 @@ def ingest_runs(db: sqlite_utils.Database, runs: Iterable[dict], failures: Itera
         fid = _hash_id(f["source"], f["url"])
         this_run.setdefault(f["source"], set()).add(fid)
         db.conn.execute(
-            "INSERT INTO crawl_failures VALUES (?, ?, ?, ?, ?, ?, ?, 1, 0) ON CONFLICT(id) DO UPDATE SET "
+            "INSERT INTO crawl_failures (id, source, url, status, reason, first_failed, last_failed, attempts, resolved) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 1, 0) ON CONFLICT(id) DO UPDATE SET "
             "status = excluded.status, reason = excluded.reason, "
             "attempts = crawl_failures.attempts + (excluded.last_failed > crawl_failures.last_failed), "
             "last_failed = MAX(crawl_failures.last_failed, excluded.last_failed), resolved = 0",
@@ -349,7 +362,7 @@ def ingest_runs(db: sqlite_utils.Database, runs: Iterable[dict], failures: Itera
         marks = ",".join("?" for _ in ids) or "''"
         db.conn.execute(f"UPDATE crawl_failures SET resolved = 1 WHERE source = ? AND id NOT IN ({marks})",
                         (source, *ids))
-    db.conn.executemany("INSERT OR REPLACE INTO dropped_items VALUES (?, ?, ?, ?, ?)", [
+    db.conn.executemany(insert_sql("dropped_items", ("id", "source", "document_id", "url", "reason"), "OR REPLACE"), [
         (_hash_id(d["source"], d.get("run"), d.get("n"), d.get("id"), d.get("reason")), d["source"], d.get("id"),
          d.get("url"), d["reason"])
         for d in dropped])

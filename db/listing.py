@@ -95,8 +95,8 @@ def rebuild(db: sqlite_utils.Database, say=lambda message: None) -> dict:
         say("listing: rows in date order")
         conn.execute("INSERT INTO listing (unit_id, unit_rowid, doc_rowid, date, type, actor, actor_entity_id, "
                      f"jurisdiction, department, kind, source, certainty) {UNIT_SQL}")
-        conn.execute(f"INSERT INTO listing_targets {TARGETS_SQL} ORDER BY 1, 2")
-        conn.execute("INSERT INTO listing_dates SELECT date, MIN(pos), MAX(pos) FROM listing "
+        conn.execute(f"INSERT INTO listing_targets (target, pos) {TARGETS_SQL} ORDER BY 1, 2")
+        conn.execute("INSERT INTO listing_dates (date, first, last) SELECT date, MIN(pos), MAX(pos) FROM listing "
                      "WHERE date IS NOT NULL GROUP BY date")
         say("listing: summaries")
         _summaries(conn)
@@ -114,7 +114,7 @@ def _summaries(conn) -> None:
     conn.execute(f"CREATE TEMP TABLE listing_cube AS SELECT type, COALESCE(certainty, '') AS certainty, "
                  f"COALESCE(date, '') AS date, {columns}, COUNT(*) AS n FROM listing "
                  f"GROUP BY type, certainty, date, {columns}")
-    insert = "INSERT INTO listing_summary "
+    insert = "INSERT INTO listing_summary (dim, value, type, certainty, date, n) "
     conn.execute(insert + "SELECT 'all', '', type, certainty, date, SUM(n) FROM listing_cube "
                  "GROUP BY type, certainty, date")
     conn.execute(insert + "SELECT 'vendor', t.target, l.type, COALESCE(l.certainty, ''), COALESCE(l.date, ''), "
@@ -124,7 +124,7 @@ def _summaries(conn) -> None:
         conn.execute(insert + f"SELECT '{column}', {column}, type, certainty, date, SUM(n) FROM listing_cube "
                      f"WHERE {column} IS NOT NULL GROUP BY {column}, type, certainty, date")
     conn.execute("DROP TABLE temp.listing_cube")
-    conn.execute("INSERT INTO listing_months SELECT dim, value, type, certainty, CASE WHEN length(date) >= 7 THEN "
+    conn.execute("INSERT INTO listing_months (dim, value, type, certainty, month, n) SELECT dim, value, type, certainty, CASE WHEN length(date) >= 7 THEN "
                  "substr(date, 1, 7) ELSE '' END, SUM(n) FROM listing_summary GROUP BY 1, 2, 3, 4, 5")
 
 
@@ -147,13 +147,15 @@ def _options(conn) -> None:
 
 def _entities(conn) -> None:
     """Per vendor (as target) and per actor entity: counts by jurisdiction and type, first and latest date."""
-    conn.execute("INSERT INTO entity_stats SELECT t.target, 'target', COALESCE(NULLIF(l.jurisdiction, ''), 'unknown'), "
+    conn.execute("INSERT INTO entity_stats (entity_id, role, jurisdiction, type, n, first, latest) "
+                 "SELECT t.target, 'target', COALESCE(NULLIF(l.jurisdiction, ''), 'unknown'), "
                  "l.type, COUNT(*), MIN(l.date), MAX(l.date) FROM listing_targets t JOIN listing l ON l.pos = t.pos "
                  "WHERE t.target != '*' GROUP BY 1, 3, 4")
-    conn.execute("INSERT INTO entity_stats SELECT actor_entity_id, 'actor', COALESCE(NULLIF(jurisdiction, ''), "
+    conn.execute("INSERT INTO entity_stats (entity_id, role, jurisdiction, type, n, first, latest) "
+                 "SELECT actor_entity_id, 'actor', COALESCE(NULLIF(jurisdiction, ''), "
                  "'unknown'), type, COUNT(*), MIN(date), MAX(date) FROM listing WHERE actor_entity_id IS NOT NULL "
                  "GROUP BY 1, 3, 4")
-    conn.execute("INSERT INTO entity_documents SELECT entity_id, COUNT(DISTINCT document_id) FROM mentions "
+    conn.execute("INSERT INTO entity_documents (entity_id, documents) SELECT entity_id, COUNT(DISTINCT document_id) FROM mentions "
                  "GROUP BY entity_id")
-    conn.execute("INSERT INTO source_stats SELECT source, COUNT(*), MAX(published) FROM documents "
+    conn.execute("INSERT INTO source_stats (source, documents, last_item) SELECT source, COUNT(*), MAX(published) FROM documents "
                  "INDEXED BY idx_documents_source_published GROUP BY source")

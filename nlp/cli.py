@@ -14,7 +14,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -41,44 +44,127 @@ def _nlp(topic: str, pipeline: str | None = None):
         raise click.ClickException(str(exc)) from None
 
 
-def _read(handle, errors: list):
-    from .extract import BadRecord, check
+class Tally:
+    """What became of each input line: extracted, failed (with the reason, in the output) or dropped (no
+    id to fail it under: the reason on stderr); lines whose invalid UTF-8 was replaced are counted too."""
 
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
+    def __init__(self):
+        self.lines = self.extracted = self.mended = 0
+        self.failed: Counter = Counter()
+        self.dropped: Counter = Counter()
+
+    def summary(self) -> str:
+        def reasons(counter):
+            return "; ".join(f"{reason} ({n})" for reason, n in counter.most_common(5))
+        text = (f"{self.lines} line(s) in: extracted {self.extracted}, failed {sum(self.failed.values())}, "
+                f"dropped {sum(self.dropped.values())}, mended {self.mended} (invalid UTF-8 or lone surrogates replaced)")
+        if self.failed:
+            text += f"; failed: {reasons(self.failed)}"
+        if self.dropped:
+            text += f"; dropped: {reasons(self.dropped)}"
+        return text
+
+    @property
+    def lost(self) -> int:
+        return sum(self.failed.values()) + sum(self.dropped.values())
+
+
+def _kind(reason: str) -> str:
+    """A failure's reason without its details, to count alike reasons together."""
+    return reason.split(": ")[0] + (": " + reason.split(": ")[1] if reason.count(": ") >= 1 else "")
+
+
+def _read(handle, tally: Tally):
+    """Input records from a binary handle: a record, a Failed (a record with an id that cannot be extracted)
+    or nothing (a line without an id, dropped with its reason on stderr)."""
+    from .extract import BadRecord, Failed, check
+
+    for number, raw in enumerate(handle, start=1):
+        if not raw.strip():
             continue
+        tally.lines += 1
         try:
-            yield check(json.loads(line))
-        except (ValueError, BadRecord) as exc:
-            message = f"line {number}: skipped: {exc}"
-            errors.append(message)
-            click.echo(message, err=True)
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("utf-8", errors="replace")  # the same replacement the build makes
+            tally.mended += 1
+        try:
+            record = json.loads(line)
+        except RecursionError:
+            record, problem = None, "nested too deeply"
+        except ValueError as exc:
+            record, problem = None, f"not JSON: {exc}"
+        else:
+            if "\\ud" in line.lower():  # a lone surrogate cannot be written as UTF-8: U+FFFD, as the crawler does
+                from crawlers.pipelines import _mended
+
+                record, lone = _mended(record)
+                tally.mended += bool(lone)
+            try:
+                yield check(record)
+                continue
+            except BadRecord as exc:
+                problem = str(exc)
+        record_id = record.get("id") if isinstance(record, dict) else None
+        if isinstance(record_id, (str, int)) and not isinstance(record_id, bool) and record_id != "":
+            yield Failed(record_id, f"input: {problem}")
+        else:
+            tally.dropped[problem.split(":")[0]] += 1
+            click.echo(f"line {number}: dropped: {problem}", err=True)
 
 
-@cli.command(help="Extract vendors, organisations, people and actions from JSON Lines documents.")
-@click.argument("source", type=click.File("r", encoding="utf-8"))
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", show_default=True,
+@cli.command(help="Extract vendors, organisations, people and actions from JSON Lines documents. One output line "
+                  "per input document: its extraction, or {\"id\", \"failed\": reason} when it cannot be extracted "
+                  "(db build then keeps its earlier actions); a line without an id is dropped with the reason on "
+                  "stderr. The output file appears only when the run completes (no partial output).")
+@click.argument("source", type=click.File("rb"))
+@click.option("-o", "--output", default="-", show_default=True,
               help="Where to write the extraction records ('-' for stdout).")
 @click.option("--batch-size", default=32, show_default=True)
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any document failed or any line was dropped.")
 @topic_option
 @click.option("--pipeline", type=click.Path(exists=True, file_okay=False),
               help="A saved pipeline (python -m nlp package) instead of the topic's directory.")
-def extract(source, output, batch_size, progress, topic, pipeline):
+def extract(source, output, batch_size, progress, strict, topic, pipeline):
+    nlp = _nlp(topic, pipeline)
+    tally = Tally()
+    show = sys.stderr.isatty() if progress is None else progress
+    if output == "-":
+        _extract_to(nlp, source, sys.stdout, tally, batch_size, show)
+    else:
+        target = Path(output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                _extract_to(nlp, source, handle, tally, batch_size, show)
+            os.replace(temporary, target)  # the output appears whole or not at all
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    click.echo(f"extract: {tally.summary()}", err=True)
+    if strict and tally.lost:
+        raise SystemExit(1)
+
+
+def _extract_to(nlp, source, handle, tally: Tally, batch_size: int, show: bool) -> None:
     from tqdm import tqdm
 
     from .extract import extract_records
 
-    nlp = _nlp(topic, pipeline)
-    errors: list[str] = []
-    show = sys.stderr.isatty() if progress is None else progress
-    records = _read(source, errors)
-    count = 0
-    for result in tqdm(extract_records(nlp, records, batch_size=batch_size), disable=not show,
+    for result in tqdm(extract_records(nlp, _read(source, tally), batch_size=batch_size), disable=not show,
                        unit="doc", desc="extract"):
-        output.write(json.dumps(result, ensure_ascii=False, sort_keys=True) + "\n")
-        count += 1
-    click.echo(f"extracted {count} document(s); skipped {len(errors)} bad line(s)", err=True)
+        line = json.dumps(result, ensure_ascii=False, sort_keys=True)
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a \\udxxx escape: kept escaped, still valid JSON
+            line = json.dumps(result, sort_keys=True)
+        handle.write(line + "\n")
+        if "failed" in result:
+            tally.failed[_kind(result["failed"])] += 1
+            click.echo(f"document {result['id']}: failed: {result['failed']}", err=True)
+        else:
+            tally.extracted += 1
 
 
 @cli.command("eval", help="Precision, recall and F1 per output field: on the train and dev parts of the topic's "

@@ -13,7 +13,7 @@ piece by piece, offsets shifted back, so no document is too long for spaCy.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from spacy.language import Language
@@ -35,9 +35,11 @@ def check(record) -> dict:
         raise BadRecord(f"expected a JSON object, got {type(record).__name__}")
     if not record.get("id") or not isinstance(record["id"], (str, int)):
         raise BadRecord("missing id")
-    for field in ("title", "text"):
+    for field in ("title", "text", "published", "kind", "jurisdiction", "department", "url"):
         if record.get(field) is not None and not isinstance(record[field], str):
             raise BadRecord(f"{field} is not a string")
+    if record.get("people") is not None and not isinstance(record["people"], list):
+        raise BadRecord("people is not a list")
     return record
 
 
@@ -72,46 +74,115 @@ def _meta(record: dict, topic: Topic, title_context: re.Pattern | None) -> dict:
     }
 
 
-def extract_records(nlp: Language, records: Iterable[dict], batch_size: int = 32) -> Iterator[dict]:
-    """Extraction records, in input order, for already-checked input records."""
+@dataclass
+class Failed:
+    """An input record that cannot be extracted: it comes out as ``{"id", "failed": reason}`` in its place."""
+    id: str | int
+    reason: str
+
+
+def failed_record(record_id, reason: str) -> dict:
+    """The output record of a document whose extraction failed: the build keeps its earlier actions."""
+    return {"id": record_id, "failed": reason}
+
+
+def extract_records(nlp: Language, records: Iterable[dict | Failed], batch_size: int = 32) -> Iterator[dict]:
+    """Extraction records, in input order, one per input record.
+
+    Documents go through the pipeline a batch at a time, so memory holds one batch whatever the input's
+    length. When a component raises on a batch, its documents are run again one by one: each that fails
+    again comes out as a failed record naming the component and the error (``failed_record``), the
+    others as usual. A ``Failed`` input (a line the reader could not take) comes out failed in its place.
+    """
     topic = pipeline_topic(nlp)
     words = (topic.vocab.get("context") or {}).get("title")
     title_context = re.compile(words, re.I) if words else None  # a title naming the subject without a vendor
     relevance = Relevance(topic.vocab)
-    pending: dict[int, dict] = {}
-    parts: dict[int, list] = defaultdict(list)
-    expected: dict[int, int] = {}
+    batch: list = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= batch_size:
+            yield from _extract_batch(nlp, topic, title_context, relevance, batch)
+            batch = []
+    if batch:
+        yield from _extract_batch(nlp, topic, title_context, relevance, batch)
 
-    def docs():
-        for index, record in enumerate(records):
-            pending[index] = record
-            meta = _meta(record, topic, title_context)
-            title = record.get("title") or ""
-            text = record.get("text") or ""
-            pieces = chunks(text)
-            expected[index] = len(pieces) + 1
-            doc = nlp.make_doc(title)
-            doc._.meta = dict(meta, part="title", offset=0, text=title)
-            yield doc, index
-            for offset, piece in pieces:
-                doc = nlp.make_doc(piece)
-                doc._.meta = dict(meta, part="text", offset=offset, text=piece)
-                yield doc, index
 
-    next_out = 0
-    for doc, index in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
-        parts[index].append(doc)
-        while next_out in expected and len(parts[next_out]) == expected[next_out]:
-            yield _assemble(relevance, pending.pop(next_out), parts.pop(next_out))
-            next_out += 1
-    for index in sorted(pending):  # a batch the error handler skipped: report what is left
-        yield _assemble(relevance, pending[index], parts.get(index, []))
+def _docs(nlp: Language, record: dict, topic: Topic, title_context) -> list:
+    """The record's title and text as spaCy docs, each at most CHUNK characters (spaCy refuses texts over
+    nlp.max_length: E088); a long title is cut in pieces like a long text."""
+    check(record)
+    meta = _meta(record, topic, title_context)
+    docs = []
+    for part in ("title", "text"):
+        for offset, piece in chunks(record.get(part) or ""):
+            doc = nlp.make_doc(piece)
+            doc._.meta = dict(meta, part=part, offset=offset, text=piece)
+            docs.append(doc)
+    return docs
+
+
+def _reason(stage: str, exc: BaseException) -> str:
+    return f"{stage}: {type(exc).__name__}: {str(exc)[:300]}"
+
+
+def _run_alone(nlp: Language, docs: list) -> list:
+    """The pipeline on one document's docs, component by component, so an error names its component."""
+    done = []
+    for doc in docs:
+        name = "pipeline"
+        try:
+            for name, proc in nlp.pipeline:
+                doc = proc(doc)
+        except Exception as exc:  # noqa: BLE001  any component's error fails this document only
+            raise _ComponentError(_reason(name, exc)) from exc
+        done.append(doc)
+    return done
+
+
+class _ComponentError(RuntimeError):
+    pass
+
+
+def _extract_batch(nlp: Language, topic: Topic, title_context, relevance: Relevance, batch: list) -> Iterator[dict]:
+    prepared: list[tuple] = []  # (record, docs) or (Failed, None)
+    for record in batch:
+        if isinstance(record, Failed):
+            prepared.append((record, None))
+            continue
+        try:
+            prepared.append((record, _docs(nlp, record, topic, title_context)))
+        except Exception as exc:  # noqa: BLE001  a record that cannot be made into docs fails alone
+            prepared.append((Failed(_record_id(record), _reason("input", exc)), None))
+    together = [doc for _, docs in prepared if docs for doc in docs]
+    try:
+        processed = list(nlp.pipe(together, batch_size=max(1, len(together))))
+    except Exception:  # noqa: BLE001  someone's document broke a component: find whose, one by one
+        processed = None
+    position = 0
+    for record, docs in prepared:
+        if docs is None:
+            yield failed_record(record.id, record.reason)
+            continue
+        mine = processed[position:position + len(docs)] if processed is not None else None
+        position += len(docs)
+        try:
+            result = _assemble(relevance, record, mine if mine is not None else
+                               _run_alone(nlp, _docs(nlp, record, topic, title_context)))
+        except _ComponentError as exc:
+            result = failed_record(record["id"], str(exc))
+        except Exception as exc:  # noqa: BLE001
+            result = failed_record(record["id"], _reason("assemble", exc))
+        yield result
+
+
+def _record_id(record) -> str | int | None:
+    return record.get("id") if isinstance(record, dict) else None
 
 
 def _assemble(relevance: Relevance, record: dict, docs: list) -> dict:
     vendors, orgs, people, mentions, actions = [], [], [], [], []
     has_class = False
-    title_doc = next((d for d in docs if d._.meta["part"] == "title"), None)
     title = record.get("title") or ""
     for doc in docs:
         offset, part = doc._.meta["offset"], doc._.meta["part"]

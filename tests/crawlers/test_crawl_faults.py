@@ -34,7 +34,8 @@ def test_every_recorded_item_arrives_exactly_once(faulty_crawl):
         got = [d["id"] for d in jsonl(crawl / f"{name}.jsonl")]
         expected = {d["id"] for d in jsonl(clean / f"{name}.jsonl")}
         assert len(got) == len(set(got)), f"{name}: duplicates"
-        assert set(got) == expected, f"{name}: {expected ^ set(got)}"
+        failures = (crawl / f"{name}.failures.jsonl").read_text() if (crawl / f"{name}.failures.jsonl").exists() else ""
+        assert set(got) == expected, f"{name}: {expected ^ set(got)}; failures recorded: {failures}"
 
 
 def test_faults_were_really_injected_and_survived(faulty_crawl, figures):

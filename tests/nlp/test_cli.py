@@ -1,4 +1,4 @@
-"""python -m nlp extract: the contract, stdin/stdout, bad lines reported and skipped."""
+"""python -m nlp extract: the contract, stdin/stdout, bad lines reported and dropped."""
 
 import json
 import subprocess
@@ -20,7 +20,7 @@ def test_contract_with_a_bad_line(tmp_path):
     assert result.returncode == 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a", "b"]
-    assert "line 2: skipped" in result.stderr and "line 3: skipped: missing id" in result.stderr
+    assert "line 2: dropped: not JSON" in result.stderr and "line 3: dropped: missing id" in result.stderr
     a = out[0]
     assert set(a) >= {"id", "relevant", "relevance_reasons", "vendors", "organisations", "people", "actions"}
     action = a["actions"][0]
