@@ -2,6 +2,7 @@
 retried, the 50-page window, full text for documents that pass the topic test."""
 
 import json
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from scrapy import Request
@@ -144,3 +145,45 @@ def test_the_topic_test_reads_its_terms_from_the_topic(recorded, tmp_path):
     spider = make_spider(UsFederalRegisterSpider, tmp_path, topic=str(topic))
     out = list(spider.parse(recorded("fedreg-hikvision-page2"), params=PAGE_TWO))
     assert out and all(isinstance(d, Document) for d in out)
+
+
+# A real search page of the live API (crawlers/formats/, #16): one agency's documents, newest first, 5 a page,
+# 2,086 matches (over the 50-page window), and the live next_page_url with a search_after_cursor.
+REAL_PAGE = "real-fedreg-uscis-search-page1"
+REAL_PARAMS = {"conditions[agencies][]": "u-s-citizenship-and-immigration-services", "order": "newest",
+               "page": 1, "per_page": 5}
+
+
+def test_a_real_page_over_the_window_is_split_at_its_newest_date(recorded, tmp_path):
+    spider = make_spider(UsFederalRegisterSpider, tmp_path)
+    out = list(spider.parse(recorded(REAL_PAGE), params=REAL_PARAMS))
+    assert [type(r) for r in out] == [Request, Request]
+    ranges = [(parse_qs(urlsplit(r.url).query)[GTE][0], parse_qs(urlsplit(r.url).query)[LTE][0]) for r in out]
+    (newest_low, newest_high), (oldest_low, oldest_high) = ranges
+    assert newest_high == "2026-09-14" and oldest_low == "1994-01-01"  # the page's newest date, the archive's first
+    assert date.fromisoformat(oldest_high) + timedelta(days=1) == date.fromisoformat(newest_low)
+    for request in out:
+        query = parse_qs(urlsplit(request.url).query)
+        assert query["conditions[agencies][]"] == ["u-s-citizenship-and-immigration-services"]
+        assert query["page"] == ["1"] and query["order"] == ["newest"]
+
+
+def test_a_real_page_follows_the_live_cursor_url_as_given(recorded, tmp_path):
+    """On a day that cannot be split, the page's documents are kept, the window is counted, and the next page
+    is the live next_page_url itself (documents without .json, format=json, search_after_cursor), unchanged."""
+    spider = make_spider(UsFederalRegisterSpider, tmp_path)
+    response = recorded(REAL_PAGE)
+    day = {GTE: "2026-09-14", LTE: "2026-09-14"}
+    out = list(spider.parse(response, params=dict(REAL_PARAMS, **day)))
+    docs = [d for d in out if isinstance(d, Document)]
+    assert [d.native_id for d in docs] == ["2026-18736", "2026-18724", "2026-18722"]
+    for doc in docs:
+        validate_document(doc)
+        assert doc.published == "2026-09-14" and doc.extra["type"] == "Notice"
+        assert doc.url.startswith(f"https://www.federalregister.gov/documents/2026/09/14/{doc.native_id}/")
+        assert doc.text.startswith("The Department of Homeland Security (DHS)")
+    (following,) = [r for r in out if isinstance(r, Request)]
+    assert following.url == json.loads(response.body)["next_page_url"]
+    assert "search_after_cursor=" in following.url and following.cb_kwargs["params"]["page"] == 2
+    assert spider.crawler.stats.get_value("limits/result_window") == 1
+    assert "1836 not fetched" in spider.limits[0]["detail"]
