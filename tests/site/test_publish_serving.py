@@ -14,10 +14,11 @@ from tests.conftest import ROOT, DatasetteServer, free_port
 
 pytestmark = [pytest.mark.reliability, pytest.mark.serial, pytest.mark.timing]
 CLIENTS = 50
+HTTP_TIMEOUT = 60  # a slow answer on a busy machine is not a failure; the outcome is asserted, not the latency
 
 
 def hammer(port, results, stop):
-    with httpx.Client(timeout=5) as client:
+    with httpx.Client(timeout=HTTP_TIMEOUT) as client:
         while not stop.is_set():
             start = time.monotonic()
             try:
@@ -59,7 +60,8 @@ def test_swap_and_restart_under_load(built, tmp_path, figures):
     ok = [r for r in results if r[2] == 200]
     builds = {r[3] for r in ok}
     failed = [r for r in results if r[2] != 200]
-    outside = [r for r in failed if not (down - 0.1 <= r[0] <= up + 0.1)]
+    # a request fails because of the restart when it was in flight during it (it may have started before)
+    outside = [r for r in failed if r[0] + r[1] < down - 0.1 or r[0] > up + 0.1]
     latencies = sorted(r[1] for r in ok)
     figures["load"] = {"clients": CLIENTS, "seconds": round(results[-1][0] - results[0][0], 1),
                        "requests": len(results), "errors_5xx": sum(1 for r in results if r[2] not in (200, "error")),
