@@ -115,6 +115,30 @@ def search(query, path, limit, as_json):
     click.echo(f"{len(rows)} row(s)", err=True)
 
 
+@cli.command(help="Write a digest of the events new since a date (first published, or given a new source), for a "
+                  "saved search: OUT.txt (plain text) and OUT.html, for a mail tool to send. SEARCH is the site's "
+                  "search syntax (words, \"phrases\", vendor:, actor:, action:, jurisdiction:, from:, to: ...); "
+                  "without it, every new event.")
+@click.argument("search", required=False, default="")
+@click.option("--since", required=True, help="A date: 2026-11-01, 2026-11 or 2026.")
+@click.option("--db", "path", default="data/tracker.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", default="digest", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to write: OUT.txt and OUT.html.")
+@click.option("--base-url", default="http://127.0.0.1:8001", show_default=True,
+              help="The site's address, for the events' links and the feed.")
+@click.option("--all", "show_all", is_flag=True, help="Every action, the less certain ones included (as ?all=1).")
+def digest(search, since, path, out, base_url, show_all):
+    from .digest import digest as make, write
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        result = make(conn, since, search, base_url, show_all)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    text, html = write(result, Path(out))
+    click.echo(f"{result.intro} Wrote {text} and {html}.")
+
+
 @cli.command(help="Stage a built database as an immutable release for read-only replicas.")
 @click.option("--db", "path", default="data/tracker.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--releases", default="releases", show_default=True, type=click.Path(file_okay=False))

@@ -9,6 +9,7 @@
   saying so; a streamed body is cut off by closing the connection (the client sees an
   incomplete response, never a silently short one).
 - An exception that escapes the application becomes a 500 with one log line.
+- The database download (``/<name>.db``, issue 17) is a file streamed from disk: not capped.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections import defaultdict
 from urllib.parse import parse_qsl
 
@@ -28,6 +30,7 @@ if not log.handlers:
     log.propagate = False
 
 METHODS = ("GET", "HEAD")
+DOWNLOAD = re.compile(r"/[^/]+\.db")  # /tracker.db: the served database's file, not capped (#17)
 SQL_PARAMS = ("sql", "_where")
 
 
@@ -80,6 +83,8 @@ class Guard:
             return
         if is_user_sql(scope.get("query_string", b"")):
             await self._sql(scope, receive, send)
+        elif DOWNLOAD.fullmatch(scope.get("path", "")) and not scope.get("query_string"):
+            await self.app(scope, receive, send)  # the database file (#17): streamed from disk, as big as it is
         else:
             await self._run(scope, receive, send)
 

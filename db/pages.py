@@ -398,3 +398,15 @@ def export_documents(conn: sqlite3.Connection, kind: str, after: int | None = No
         rows.append(record)
     return rows, data["older"]
 
+
+def download(path: str | None, name: str) -> dict | None:
+    """The database file offered for download (/<name>.db) and its size, for the note beside the link."""
+    import os
+
+    if not path or not os.path.isfile(path):
+        return None
+    size = os.path.getsize(path)
+    human = next(f"{size / 1024 ** p:,.1f} {unit}" for p, unit in ((3, "GB"), (2, "MB"), (1, "kB"), (0, "bytes"))
+                 if size >= 1024 ** p or p == 0)
+    return {"href": f"/{name}.db", "file": f"{name}.db", "bytes": size, "human": human}
+

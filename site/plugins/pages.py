@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 from datasette import hookimpl
 from datasette.utils import sqlite_timelimit
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import AsgiFileDownload, NotFound, Response
 from markupsafe import Markup, escape
 
 from db import chart, docview, pages
@@ -77,7 +77,8 @@ def _highlight(snippet: str | None) -> Markup:
 async def _render(datasette, request, template: str, context: dict, status: int = 200) -> Response:
     types = await _types(datasette)
     context.update(labels={k: t["label"] for k, t in types.items()}, types=types, highlight=_highlight,
-                   topic=await _topic(datasette), database=_db(datasette).name)
+                   topic=await _topic(datasette), database=_db(datasette).name,
+                   download=pages.download(_db(datasette).path, _db(datasette).name))
     html = await datasette.render_template(template, context, request=request)
     return Response.html(html, status=status)
 
@@ -377,6 +378,15 @@ async def raw_document(request, datasette):
     return Response(text, content_type="text/plain; charset=utf-8")  # with nosniff (plugins/security.py)
 
 
+async def database_file(request, datasette):
+    """/<name>.db: the served database's file, streamed (Datasette's file download; Datasette's own view
+    serves only immutable databases, and the site serves the published file read-write by default)."""
+    db = _db(datasette)
+    if request.url_vars["name"] != db.name or not db.path:
+        raise NotFound("No such database file")
+    return AsgiFileDownload(db.path, filename=f"{db.name}.db", content_type="application/vnd.sqlite3")
+
+
 async def sources_page(request, datasette):
     rows = await _run(datasette, pages.sources)
     return await _render(datasette, request, "tracker/sources.html", {"rows": rows})
@@ -422,5 +432,6 @@ def register_routes():
         (r"^/documents/(?P<doc_id>.+)$", _guarded(document_page)),
         (r"^/raw/(?P<doc_id>.+)$", _guarded(raw_document)),
         (r"^/sources$", _guarded(sources_page)),
+        (r"^/(?P<name>[^/]+)\.db$", database_file),
         (r"^/types\.css$", types_css),
     ]

@@ -108,3 +108,22 @@ def test_a_vendor_page_lists_its_documents(ds_server, db):
     listed = _follow(ds_server, "/vendors/hikvision")
     named = {i for (i,) in db.execute("SELECT DISTINCT document_id FROM mentions WHERE entity_id = 'vendor:hikvision'")}
     assert len(named) >= 10 and sorted(listed) == sorted(named)
+
+
+@pytest.mark.parametrize("path, feed", [("/", "/timeline.atom"), ("/timeline?vendor=hikvision", "/timeline.atom?vendor=hikvision"),
+                                        ("/vendors/hikvision", "/timeline.atom?vendor=hikvision"),
+                                        ("/organisations/cabinet-office", "/timeline.atom?actor=cabinet-office")])
+def test_every_listing_offers_its_atom_feed(ds_server, path, feed):
+    html = httpx.get(ds_server.url + path).text
+    link = re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]*" href="([^"]+)">', html)
+    assert link and link.group(1).replace("&amp;", "&") == feed
+    assert httpx.get(ds_server.url + feed).headers["content-type"].startswith("application/atom+xml")
+
+
+def test_the_database_file_is_downloadable_with_a_note_on_its_size(ds_server, built):
+    r = httpx.get(ds_server.url + "/tracker.db")
+    assert r.status_code == 200 and r.content == built["db"].read_bytes()
+    assert r.headers["content-disposition"] == 'attachment; filename="tracker.db"'
+    sources = httpx.get(ds_server.url + "/sources").text
+    assert f"({built['db'].stat().st_size:,} bytes)" in sources and 'href="/tracker.db" download' in sources
+    assert httpx.get(ds_server.url + "/other.db").status_code == 404
