@@ -22,6 +22,8 @@ ROWS = [
     ("Hostile feeds", "hostile_feeds"), ("Date torture", "dates"), ("Property-based examples", "hypothesis"),
     ("Nothing lost", "nothing_lost"), ("Crawl worker killed (SIGKILL)", "killed_worker"),
     ("Hostile HTTP", "hostile_http"), ("Pause and resume (JOBDIR)", "jobdir"),
+    ("Bad input to extract and build", "bad_input"), ("Extraction failures", "extract_failures"),
+    ("Extraction memory, one document failing", "extract_memory"),
 ]
 BUSY_ROWS = [("SQL endpoint abused, two CPU burners", "sql_abuse"), ("Load held, two CPU burners", "load")]
 
