@@ -70,6 +70,7 @@ def main(argv=None):
     rounds = args.rounds or (10 if args.quick else 30)
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     started = time.perf_counter()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]  # the machine may be shared: say how busy it was
     try:
         print("end to end on the recordings …", flush=True)
         e2e = stages.end_to_end(work / "e2e")
@@ -137,6 +138,7 @@ def main(argv=None):
             "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
             "machine": {"platform": platform.platform(), "processor": platform.machine(),
                         "cpus": os.cpu_count(), "python": platform.python_version(),
+                        "load_average_start": load_at_start,
                         "load_average": [round(x, 2) for x in os.getloadavg()]},
             "versions": {p: version(p) for p in ("scrapy", "spacy", "sqlite-utils", "datasette", "feedparser")}
             | {"sqlite": sqlite3.sqlite_version},

@@ -147,4 +147,4 @@ def concurrent(db_path: Path, clients: int = 20, seconds: float = 30) -> dict:
 
     figures = load.run(db_path, seconds, clients, free_port(), mix=list(page_paths().values()), workers=WORKERS)
     return {k: figures[k] for k in ("clients", "seconds", "requests", "requests_per_s", "p50_ms", "p95_ms", "p99_ms",
-                                    "non_200", "errors_5xx", "slowest_median_ms")}
+                                    "non_200", "errors_5xx", "slowest_median_ms")} | {"workers": WORKERS}

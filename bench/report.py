@@ -47,12 +47,13 @@ def page_table(results: dict) -> list[str]:
               "| --- |" + " --- |" * len(sizes)]
     lines.append("| actions | " + " | ".join(f"{b.get('rows', {}).get('actions', '—'):,}" if b.get("rows") else "—"
                                              for b in builds) + " |")
-    for step in ("ingest", "extractions", "index", "listing", "check", "wall"):
+    for step in ("ingest", "extractions", "events", "index", "listing", "check", "wall"):
         lines.append(f"| {step} s | " + " | ".join(str(b.get(step, "—")) for b in builds) + " |")
     mix = results.get("pages_mix")
     if mix:
         slowest = ", ".join(f"`{p}` {ms} ms" for p, ms in mix["slowest_median_ms"].items())
-        lines += ["", f"Concurrent mix at {max(sizes):,} documents: {mix['clients']} clients for {mix['seconds']} s "
+        workers = f", {mix['workers']} server processes" if mix.get("workers") else ""
+        lines += ["", f"Concurrent mix at {max(sizes):,} documents: {mix['clients']} clients for {mix['seconds']} s{workers} "
                       f"over the pages above: {mix['requests']} requests ({mix['requests_per_s']}/s), p50 {mix['p50_ms']}"
                       f" ms, p95 {mix['p95_ms']} ms, p99 {mix['p99_ms']} ms, 5xx {mix['errors_5xx']}, other non-200 "
                       f"{sum(v for k, v in mix['non_200'].items() if not k.startswith('5'))}. Slowest (median): "
@@ -64,6 +65,8 @@ def render(results: dict) -> list[str]:
     f, m = results["figures"], results["met"]
     machine = results["machine"]
     load = f", load average at the end {machine['load_average']}" if machine.get("load_average") else ""
+    if machine.get("load_average_start"):
+        load = f", load average at the start {machine['load_average_start']}" + load
     lines = [BEGIN, "", f"Run {results['date']} on {machine['platform']} ({machine['cpus']} CPUs, "
              f"Python {machine['python']}{load}); sizes {', '.join(map(str, results['sizes']))}"
              f"{' (quick)' if results['quick'] else ''}; wall time {results['wall_seconds']} s.",
