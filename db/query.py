@@ -23,8 +23,10 @@ statement goes through ``_all``, so a test can collect them and check their quer
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from .listing import SPLITS, UNIT_FTS
@@ -124,6 +126,49 @@ def _all(conn: sqlite3.Connection, sql: str, params=()) -> list:
     return conn.execute(sql, params).fetchall()
 
 
+# Counts that cannot change within a build, kept per database: a search's documents (how it is planned) and a
+# selection's totals (what the page prints). Paging through a search asks for the same totals on every page.
+# The key is the database's contents as far as they can be told apart cheaply and exactly: its file (path, inode,
+# size, modification time, and its write-ahead log's) and its build id; a write to the file changes its key.
+CACHE_SIZE = 512
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def database_key(conn: sqlite3.Connection) -> tuple | None:
+    """What identifies the contents of ``conn``'s main database (None: an in-memory database, never cached)."""
+    path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+    if not path:
+        return None
+    stamps = []
+    for name in (path, path + "-wal"):
+        try:
+            st = os.stat(name)
+            stamps.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    build = _all(conn, "SELECT value FROM build_info WHERE key = 'build_id'")
+    return path, build[0][0] if build else None, *stamps
+
+
+def _cached(conn: sqlite3.Connection, key: tuple, compute):
+    """compute() once per database contents and key (a bounded LRU shared by the server's threads)."""
+    database = database_key(conn)
+    if database is None:
+        return compute()
+    key = (database, *key)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = compute()
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
 def select(conn: sqlite3.Connection, query: Query, extra: dict | None = None, memo: dict | None = None) -> Selection:
     """Resolve a parsed search and extra filters (the form's fields win over the search's). ``memo``: a dict
     shared by the selections of one request, so that a search's documents are counted once for all of them."""
@@ -167,18 +212,20 @@ def select(conn: sqlite3.Connection, query: Query, extra: dict | None = None, me
 
 def _search(conn: sqlite3.Connection, sel: Selection, memo: dict) -> None:
     """Count the search's documents (up to the point where only the order of magnitude matters)."""
-    key = ("search", sel.fts, sel.negated)
-    if key in memo:
-        sel.documents, sel.per_document, sel.matched, sel.mode = memo[key]
-        return
-    sel.documents = int((_all(conn, "SELECT value FROM build_info WHERE key = 'documents'") or [[1]])[0][0])
-    sel.per_document = _all(conn, "SELECT MAX(pos) FROM listing")[0][0] / max(sel.documents, 1)
-    cap = sel.member_cap() + 1
+    key = ("search", sel.fts, sel.negated, FTS_CAP, tuple(sorted(COST.items())))
+    if key not in memo:
+        memo[key] = _cached(conn, key, lambda: _count_search(conn, sel))
+    sel.documents, sel.per_document, sel.matched, sel.mode = memo[key]
+
+
+def _count_search(conn: sqlite3.Connection, sel: Selection) -> tuple:
+    documents = int((_all(conn, "SELECT value FROM build_info WHERE key = 'documents'") or [[1]])[0][0])
+    per_document = _all(conn, "SELECT MAX(pos) FROM listing")[0][0] / max(documents, 1)
+    cap = Selection(documents=documents).member_cap() + 1
     tables = ["documents_fts", UNIT_FTS] if sel.negated else ["documents_fts"]
-    sel.matched = max(_all(conn, f"SELECT COUNT(*) FROM (SELECT rowid FROM {t} WHERE {t} MATCH ? LIMIT ?)",
-                           [sel.fts, cap])[0][0] for t in tables)
-    sel.mode = "index" if sel.matched <= FTS_CAP else "member" if sel.matched < cap else "probe"
-    memo[key] = (sel.documents, sel.per_document, sel.matched, sel.mode)
+    matched = max(_all(conn, f"SELECT COUNT(*) FROM (SELECT rowid FROM {t} WHERE {t} MATCH ? LIMIT ?)",
+                       [sel.fts, cap])[0][0] for t in tables)
+    return documents, per_document, matched, "index" if matched <= FTS_CAP else "member" if matched < cap else "probe"
 
 
 def _actor(conn: sqlite3.Connection, value: str) -> Filter:
@@ -329,7 +376,15 @@ def _summarised(sel: Selection) -> bool:
 
 
 def totals(conn: sqlite3.Connection, sel: Selection) -> dict:
-    """{'total': n or None, 'more_than': COUNT_CAP when the live count stopped, 'months': [...] or None}."""
+    """{'total': n or None, 'more_than': COUNT_CAP when the live count stopped, 'months': [...] or None};
+    once per database contents and selection (the caps are part of the key: a test may change them)."""
+    if sel.empty:
+        return {"total": 0, "more_than": None, "months": []}
+    return dict(_cached(conn, ("totals", repr(sel), FTS_CAP, COUNT_CAP, tuple(sorted(COST.items()))),
+                        lambda: _totals(conn, sel)))
+
+
+def _totals(conn: sqlite3.Connection, sel: Selection) -> dict:
     if sel.empty:
         return {"total": 0, "more_than": None, "months": []}
     counts: Counter = Counter()

@@ -193,3 +193,30 @@ def values(conn):
 def test_random_filter_combinations(conn, values, data):
     keys = data.draw(st.sets(st.sampled_from(sorted(values)), max_size=3))
     check(conn, {k: data.draw(st.sampled_from(values[k])) for k in keys}, size=data.draw(st.integers(3, 30)))
+
+
+def test_counts_are_kept_per_database_contents(built, tmp_path, monkeypatch):
+    """A search's counts are computed once per database contents: asked again, no statement runs; after a write
+    to the file (another build in place, an edit), they are computed again and are exact."""
+    import shutil
+
+    path = tmp_path / "tracker.db"
+    shutil.copyfile(built["db"], path)
+    conn = sqlite3.connect(path)
+    filters = {"q": "hikvision", "certainty": "confident"}
+    first = pages.timeline(conn, filters)
+    ran = []
+    real = query._all
+    monkeypatch.setattr(query, "_all", lambda c, sql, params=(): ran.append(sql) or real(c, sql, params))
+    again = pages.timeline(conn, filters)
+    assert (again["total"], again["months"]) == (first["total"], first["months"])
+    assert not [sql for sql in ran if "MATCH" in sql and "snippet" not in sql and "LIMIT ?" in sql
+                and "COUNT(*)" in sql], ran  # the search's documents were not counted again
+    assert not [sql for sql in ran if sql.startswith("SELECT date, type")], ran  # nor its rows
+    monkeypatch.setattr(query, "_all", real)
+    newest = first["rows"][0]["pos"]
+    with conn:
+        conn.execute("DELETE FROM listing WHERE pos = ?", (newest,))
+    after = pages.timeline(conn, filters)  # the listing lost a matching row: counted again, one fewer
+    assert newest not in [r["pos"] for r in after["rows"]]
+    assert first["total"] is not None and after["total"] == first["total"] - 1
