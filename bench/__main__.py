@@ -64,6 +64,9 @@ def main(argv=None):
     parser.add_argument("--sizes", default="10000,100000,1000000", help="corpus sizes, comma-separated")
     parser.add_argument("--quick", action="store_true", help="fewer samples, no profile of misses, no concurrent mix")
     parser.add_argument("--rounds", type=int, default=0, help="timed requests per page (default 30, quick 10)")
+    parser.add_argument("--unique", type=int, default=NLP_MAX,
+                        help=f"distinct documents (default {NLP_MAX:,}): larger corpora repeat their texts, and "
+                             "extraction and its figures run on sizes up to this only")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -77,14 +80,14 @@ def main(argv=None):
         print("incremental recrawl …", flush=True)
         recrawl = stages.recrawl(work / "recrawl")
         print(f"corpus of {max(sizes)} documents …", flush=True)
-        unique = min(max(sizes), NLP_MAX)
+        unique = min(max(sizes), args.unique)
         everything = corpus.generate(max(sizes), e2e.pop("documents"), unique=unique)
         nlp_runs, ingest_runs, extraction_runs, search_runs, page_runs, builds = {}, {}, {}, {}, {}, {}
         extracted: list[dict] = []
-        for n in (n for n in sizes if n <= NLP_MAX):
+        for n in (n for n in sizes if n <= unique):
             print(f"extraction vs tokenizer, {n} …", flush=True)
             nlp_runs[n], extracted = stages.nlp_vs_tokenizer(everything[:n], profile=not args.quick)
-        if max(sizes) > NLP_MAX and len(extracted) < unique:
+        if max(sizes) > unique and len(extracted) < unique:
             print(f"extracting the {unique} distinct documents …", flush=True)
             _, extracted = stages.nlp_vs_tokenizer(everything[:unique], profile=False)
         for n in sizes:

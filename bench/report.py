@@ -72,7 +72,9 @@ def render(results: dict) -> list[str]:
         load = f", load average at the start {machine['load_average_start']}" + load
     lines = [BEGIN, "", f"Run {results['date']} on {machine['platform']} ({machine['cpus']} CPUs, "
              f"Python {machine['python']}{load}); sizes {', '.join(map(str, results['sizes']))}"
-             f"{' (quick)' if results['quick'] else ''}; wall time {results['wall_seconds']} s.",
+             f"{' (quick)' if results['quick'] else ''}"
+             f"{'; ' + format(results['unique_documents'], ',') + ' distinct texts' if results.get('unique_documents') else ''}"
+             f"; wall time {results['wall_seconds']} s.",
              "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()) + ".", "",
              "| figure | value | target | met |", "| --- | --- | --- | --- |"]
     for key, value in f.items():
