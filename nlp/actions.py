@@ -81,6 +81,19 @@ CONCESSIVE = re.compile(r"\b(?:although|even though|despite|in spite of|notwiths
 CALLED_ON = re.compile(r"^(?:urg\w+|want\w*|ask\w*|press\w*|told|tell\w*|lobb\w+|petition\w*|implor\w+|"
                        r"encourag\w+|challeng\w+|call\w* (?:on|upon))$", re.I)
 PRONOUN_SUBJECT = {"he", "she"}
+OWN_ACT_KINDS = {"written_statement"}  # a minister's statement instructing departments is their department's act
+REVIEW_NOUNS = {"review", "reviews", "audit", "audits", "investigation", "investigations", "inspection", "inspections",
+                "assessment", "assessments", "inquiry", "inquiries", "survey", "check", "checks"}
+# the review as the one that found: "an audit found", "the review, which began in February, has found"
+OWNERS = {"his", "her", "their", "its", "'s", "’s"}  # "his own audit had found": the owner reviewed
+REVIEW_FOUND = re.compile(r"^(?:(?!\bto\b)[^.;]){0,40}?\b(?:found|finds|showed|shows|"
+                          r"concluded|concludes|revealed|reveals|confirmed|uncovered|identified|discovered|suggested)\b")
+REVIEW_CAUSE = re.compile(r"\b(?:after|following|follows|followed|during|prompted by|since|amid)\b(?: \w+){0,3}$")
+ASKED_TO = re.compile(r"\b(?:ask\w*|urg\w+|call\w* on) (?:\w+ ){0,3}to(?: \w+)?$")
+# "departments were instructed to cease deployment", "Whitehall ministries were told": the government acts (guide 5.2)
+DEPARTMENTS_TOLD = re.compile(r"\b(?:departments|ministries|agencies)(?: and agencies)?,?(?: \w+){0,2} (?:have |had |has )?"
+                              r"(?:been |were |are |being |was )?(?:\w+ )?(?:instructed|told|ordered|asked|directed|"
+                              r"required|mandated)\b[^.;]*$", re.I)
 PERSON_ROLES = {"calls_for", "reviews", "enacts"}  # the roles a person without an office can act in
 # "they are under no obligation to do so", "are not required to remove": a permission, not an action
 NO_OBLIGATION = re.compile(r"\b(under no obligation|no requirement|not (?:be )?(?:obliged|required|mandated|compelled))\b",
@@ -323,6 +336,8 @@ class ActionRules:
         role = self._role(kind)
         if role == "reviews" and (STRONG_CALL.search(before_text) or NOT_REVIEW.search(text)):
             return None  # a call for a review is no action (the set's convention); "judicial review"
+        if role == "reviews" and self._role(family) == "reviews" and self._review_background(doc, sent, trigger, ents, ctx):
+            return None  # "after an audit found 900 cameras", "a BBC investigation found": background, or the press's
         if trigger.start == sent.start and trigger[0].lower_.endswith("ing") and role != "denies":
             return None  # "Banning companies is no small step": a gerund subject speaks in general
         if self._role(family) == "enacts" and rule in ("rule", "word") and ctx["kind"] in REPORTING_KINDS \
@@ -467,6 +482,9 @@ class ActionRules:
         person = self._pronoun_person(doc, sent, trigger)
         if person is not None:  # "He called on the government to get rid of them": the person named before
             return self._resolve(person, ctx) + (True,)
+        if ctx["jurisdiction"] in self.governments and ctx["kind"] not in OWN_ACT_KINDS \
+                and DEPARTMENTS_TOLD.search(self.text, sent.start_char, trigger.start_char):
+            return self.governments[ctx["jurisdiction"]], "GOVREF", True
         return self._fallback(sent, ctx)
 
     def _fallback(self, sent, ctx):
@@ -501,6 +519,25 @@ class ActionRules:
                 out.append(Action(**{**{f: getattr(action, f) for f in Action.__dataclass_fields__}, "actor": name}))
             last = e
         return out
+
+    def _review_background(self, doc, sent, trigger, ents, ctx) -> bool:
+        """A review named as the source of a finding ("an audit found", "the review had concluded"), after a
+        word that makes it the cause of what the sentence reports ("after an audit", "during the review"), asked
+        for ("asking him to review"), or the press's own ("a BBC investigation", "an investigation by the
+        Guardian"): no review reported."""
+        before = " ".join(t.lower_ for t in doc[max(sent.start, trigger.start - 4):trigger.start])
+        after = " ".join(t.lower_ for t in doc[trigger.end:min(sent.end, trigger.end + 8)])
+        noun = trigger[-1].lower_ in REVIEW_NOUNS
+        owned = trigger.start > sent.start and (doc[trigger.start - 1].lower_ in OWNERS or (
+            doc[trigger.start - 1].lower_ == "own" and trigger.start - 2 >= sent.start))
+        if noun and not owned and ctx["kind"] in REPORTING_KINDS \
+                and (REVIEW_FOUND.match(after) or REVIEW_CAUSE.search(before)):
+            return True  # the document that is the act reports its own review's conclusion: that is the review
+        if ASKED_TO.search(before):
+            return True
+        press = [e for e in ents if e.label_ == "ORG" and self.org_kind.get(e.kb_id_) == "media"
+                 and (0 <= trigger.start - e.end <= 1 or (0 < e.start - trigger.end <= 3 and _by_agent(doc, sent, e)))]
+        return noun and bool(press)
 
     def _pronoun_person(self, doc, sent, trigger) -> Span | None:
         """'He told The Canberra Times he wanted ...': a subject 'he' or 'she' before the trigger is the person
