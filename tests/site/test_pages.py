@@ -169,6 +169,6 @@ def test_the_sources_page_says_what_each_source_covers(ds_server, built):
     row = html[html.index("<code>us_federal_register</code>"):]
     row = row[:row.index("</tr>")]
     assert "term=hikvision, per_page=5" in row and "full_text_terms" not in row
-    assert f"<td>{first}</td><td>{last}</td>" in row and "the bundled recordings" in row
+    assert f'<td data-label="Earliest">{first}</td><td data-label="Latest">{last}</td>' in row and "the bundled recordings" in row
     feeds = html[html.index("<code>news_feeds</code>"):]
     assert "https://news.google.com/rss/search?q=hikvision" in feeds[:feeds.index("</tr>")].replace("&amp;", "&")
