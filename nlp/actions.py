@@ -81,6 +81,8 @@ CONCESSIVE = re.compile(r"\b(?:although|even though|despite|in spite of|notwiths
 CALLED_ON = re.compile(r"^(?:urg\w+|want\w*|ask\w*|press\w*|told|tell\w*|lobb\w+|petition\w*|implor\w+|"
                        r"encourag\w+|challeng\w+|call\w* (?:on|upon))$", re.I)
 PRONOUN_SUBJECT = {"he", "she"}
+ADVISED = re.compile(r"\b(?:advis\w+|warn\w+)\b", re.I)
+CALLING_BODIES = {"ngo", "committee", "think_tank", "group", "commissioner", "council", "union"}
 OWN_ACT_KINDS = {"written_statement"}  # a minister's statement instructing departments is their department's act
 REVIEW_NOUNS = {"review", "reviews", "audit", "audits", "investigation", "investigations", "inspection", "inspections",
                 "assessment", "assessments", "inquiry", "inquiries", "survey", "check", "checks"}
@@ -184,6 +186,9 @@ class ActionRules:
         self.governments = {jurisdiction: organisations[oid]["name"]
                             for jurisdiction, oid in (vocab.get("governments") or {}).items()}
         self.in_scope = {v["name"] for v in vocab["vendors"].values() if v.get("in_scope")}
+        # a department -> the government of its country ("Department of Defence" -> "Australian Government")
+        self.org_government = {o["name"]: self.governments.get((o.get("jurisdiction") or "")[:2]) for o in organisations.values()
+                               if o.get("kind") in ("department", "agency")}
         # the state the vendors answer to never bans, removes or calls for a ban of them
         silent = set((vocab.get("not_actors") or {}).get("jurisdictions") or [])
         self.not_actors = {o["name"] for o in organisations.values() if o.get("jurisdiction") in silent}
@@ -356,6 +361,10 @@ class ActionRules:
                 if kind is None:
                     return None
                 role = "calls_for"
+        if actor_kind in ("government", "GOVREF") and role not in ("calls_for", "denies"):
+            office = self._reporting_minister(doc, sent, ents, actor)
+            if office is not None:  # "Australia will remove ..., Defence Minister Richard Marles said": his department
+                actor, actor_kind = office, self.org_kind.get(office, "department")
         if actor_kind == "PERSON" and actor_from_text and role not in PERSON_ROLES:
             # a person without an office the text gives them acts for a body: "Devine added that the policy was
             # advice to departments" (guide 5.2: a person acts only when no body is named)
@@ -364,6 +373,15 @@ class ActionRules:
             return None  # "the vendor declined to comment", "a spokeswoman for the law firm declined": no government
         if self._not_actor_speaks(ents, trigger):
             return None  # "Beijing always encourages its companies to ...": a not_actors state never acts here
+        if role == "calls_for":
+            body = self._caller_body(doc, sent, self.actor_span, ents)
+            if body is not None:
+                actor, actor_kind = self._resolve(body, ctx)
+            elif (actor_kind in ("government", "GOVREF") or self.org_kind.get(actor) == "department") \
+                    and self.actor_span is not None \
+                    and self.role_type.get("advises") and self._urges(sent, self.actor_span, trigger):
+                # a government urging or advising others to stop is its guidance, not a call (guide 5.1)
+                kind, role = self.role_type["advises"], "advises"
         found_actor = actor
         if role not in ("denies", "calls_for"):
             actor = self.conventions.refine(kind, actor, actor_kind == "GOVREF", text.lower())
@@ -472,6 +490,10 @@ class ActionRules:
                     continue
                 self.actor_span = e
                 return self._resolve(self._owned(doc, e, ents), ctx) + (True,)
+            antecedent = self._antecedent(doc, sent, start, candidates, kind)
+            if antecedent is not None:  # "Big Brother Watch, which had written to supermarkets urging them to remove"
+                self.actor_span = antecedent
+                return self._resolve(self._owned(doc, antecedent, ents), ctx) + (True,)
         if agents:  # "the statement made by the Chancellor of the Duchy of Lancaster ... instructed"
             return self._resolve(self._owned(doc, agents[-1], ents), ctx) + (True,)
         for e in ents:
@@ -519,6 +541,59 @@ class ActionRules:
                 out.append(Action(**{**{f: getattr(action, f) for f in Action.__dataclass_fields__}, "actor": name}))
             last = e
         return out
+
+    def _urges(self, sent, actor_span, trigger) -> bool:
+        """The actor is the one who urges or advises ('The government has ... urged Canadians to stop using
+        them'), not the one urged ('recommended that the government ban')."""
+        calls = list(STRONG_CALL.finditer(self.text, sent.start_char, trigger.start_char)) + \
+            list(ADVISED.finditer(self.text, sent.start_char, trigger.end_char))
+        return any(actor_span.end_char <= m.start() for m in calls)
+
+    def _antecedent(self, doc, sent, start, candidates, kind) -> Span | None:
+        """The body a relative clause with no subject of its own begins after: '<body>, which/who ...'."""
+        if start - 1 <= sent.start or doc[start - 1].lower_ not in ("which", "who"):
+            return None
+        end = start - 2 if doc[start - 2].lower_ == "," else start - 1
+        return next((e for e in candidates if e.end == end and e.label_ in ("ORG", "OFFICE", "PERSON", "GOVREF")
+                     and (e.label_ != "VENDOR" or self._role(kind) == "denies")
+                     and e.kb_id_ not in self.not_actors and self.org_kind.get(e.kb_id_) != "media"), None)
+
+    def _caller_body(self, doc, sent, actor_span, ents) -> Span | None:
+        """Who calls: 'Green Party TD Patrick Costello' is the member, not his party; 'Madeleine Stone, Legal and
+        Policy Officer at Big Brother Watch' speaks for the body she is at (guide 5.2: a person only when no body
+        is named)."""
+        if actor_span is None:
+            return None
+        if actor_span.label_ == "ORG" and self.org_kind.get(actor_span.kb_id_) == "party":
+            return next((e for e in ents if e.label_ == "PERSON" and 0 <= e.start - actor_span.end <= 3), None)
+        if actor_span.label_ == "PERSON":
+            window = doc[actor_span.end:min(sent.end, actor_span.end + 9)]
+            if len(window) and window[0].lower_ == ",":
+                for e in ents:
+                    if e.label_ == "ORG" and window.start < e.start < window.end \
+                            and doc[e.start - 1].lower_ in ("at", "of", "for", "from") \
+                            and self.org_kind.get(e.kb_id_) in CALLING_BODIES:
+                        return e
+        return None
+
+    def _reporting_minister(self, doc, sent, ents, government) -> str | None:
+        """The department of a minister of this government who says what it does in the sentence ("...,
+        Defence Minister Richard Marles said"; "Marles said the government would ..."): a minister acting in office
+        is their department (guide 5.2)."""
+        for e in ents:
+            if e.label_ == "OFFICE":
+                office = e.kb_id_
+            elif e.label_ == "PERSON":
+                office = self.person_office.get(e.kb_id_) or self.person_office.get(e.kb_id_.split()[-1])
+            else:
+                continue
+            if not office or self.org_government.get(office) != government:
+                continue
+            after = [t.lower_ for t in doc[e.end:min(sent.end, e.end + 3)] if t.lower_ not in ("has", "had", ",")]
+            before = doc[e.start - 1].lower_ if e.start > sent.start else ""
+            if (after and REPORTING.match(after[0])) or REPORTING.match(before):
+                return office
+        return None
 
     def _review_background(self, doc, sent, trigger, ents, ctx) -> bool:
         """A review named as the source of a finding ("an audit found", "the review had concluded"), after a
