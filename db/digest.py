@@ -1,6 +1,6 @@
 """A digest of new events for a saved search, as plain text and HTML (issue 17): alerts without an account.
 
-``python -m db digest --since 2026-11-01 "vendor:hikvision"`` writes the events the tracker first published
+``python -m db digest --since 2026-11-01 "vendor:<slug>"`` writes the events the tracker first published
 on or after the date (and those with a new source since), that the search finds, for a mail tool to
 send. The search is the site's syntax and view (confident actions first, ``--all`` for every one), applied
 through the timeline's own queries (db/pages.py), so the digest follows whatever unit the timeline lists.

@@ -379,7 +379,7 @@ def export_columns(conn: sqlite3.Connection) -> list[str]:
 
 
 def export_name(filters: dict, ext: str, listing: str = "timeline") -> str:
-    """A file name saying what the export holds: policy-tracker-timeline-vendor-hikvision.csv."""
+    """A file name saying what the export holds: policy-tracker-timeline-vendor-<slug>.csv."""
     import re
 
     words = "-".join(f"{k}-{v}" for k, v in sorted(filters.items()) if k != "all")

@@ -186,7 +186,7 @@ class ActionRules:
         self.governments = {jurisdiction: organisations[oid]["name"]
                             for jurisdiction, oid in (vocab.get("governments") or {}).items()}
         self.in_scope = {v["name"] for v in vocab["vendors"].values() if v.get("in_scope")}
-        # a department -> the government of its country ("Department of Defence" -> "Australian Government")
+        # a department -> the government of its country ("Department of X" -> "<country> Government")
         self.org_government = {o["name"]: self.governments.get((o.get("jurisdiction") or "")[:2]) for o in organisations.values()
                                if o.get("kind") in ("department", "agency")}
         # the state the vendors answer to never bans, removes or calls for a ban of them

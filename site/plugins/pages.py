@@ -262,7 +262,7 @@ async def entity_page(request, datasette):
     section = request.url_vars["section"]
     kind = SECTION_KIND[section]
     slug = request.url_vars["slug"]
-    if slug != slug.lower():  # slugs are lower case; /vendors/Hikvision is /vendors/hikvision (#17)
+    if slug != slug.lower():  # slugs are lower case; /vendors/Some-Name is /vendors/some-name (#17)
         return _redirect(request, f"/{section}/{slug.lower()}")
     filters = {"vendor": slug} if kind == "vendor" else {"actor": slug}
     keys = pages.keyset(dict(request.args))
