@@ -81,6 +81,8 @@ CONCESSIVE = re.compile(r"\b(?:although|even though|despite|in spite of|notwiths
 CALLED_ON = re.compile(r"^(?:urg\w+|want\w*|ask\w*|press\w*|told|tell\w*|lobb\w+|petition\w*|implor\w+|"
                        r"encourag\w+|challeng\w+|call\w* (?:on|upon))$", re.I)
 PRONOUN_SUBJECT = {"he", "she"}
+MANY_STATES = re.compile(r"\b(?:(?:several|many|other|some|these|those|three|two|four|both|various|numerous|a number of)"
+                         r" (?:\w+ )?(?:countries|nations|governments|states|partners|allies|democracies))\b", re.I)
 ADVISED = re.compile(r"\b(?:advis\w+|warn\w+)\b", re.I)
 CALLING_BODIES = {"ngo", "committee", "think_tank", "group", "commissioner", "council", "union"}
 OWN_ACT_KINDS = {"written_statement"}  # a minister's statement instructing departments is their department's act
@@ -321,6 +323,9 @@ class ActionRules:
                 doc, sent, trigger, self.text, self._dates_in(doc, sent), self._applies("undated_passive", family),
                 self.modifiers):
             return None  # "the ban", "the vendor, blacklisted by the US,", "rules that bar": named, not reported
+        if self._types_restrict(family) and not (STRONG_CALL.search(before_text) or WEAK_CALL.search(before_text)) \
+                and self._many_states(doc, sent, trigger, ents):
+            return None  # "several countries had banned ...", "the US and Britain have restricted ...": no one act
         if rule == "ensure_not" and not ENSURE.search(before_text):  # "we do not use X" states a fact
             return None
         if rule == "decided_not" and not DECISION.search(before_text):  # "asked them not to use": no decision
@@ -541,6 +546,21 @@ class ActionRules:
                 out.append(Action(**{**{f: getattr(action, f) for f in Action.__dataclass_fields__}, "actor": name}))
             last = e
         return out
+
+    def _types_restrict(self, family: str) -> bool:
+        return self._restricts(family) and family != self.role_type.get("enacts")
+
+    def _many_states(self, doc, sent, trigger, ents) -> bool:
+        """Several states at once as the subject of an undated restriction ("These three countries have banned
+        them", "Japan and the US have already restricted ...", "two of Australia's Five Eyes partners, the US and
+        Britain, moved to ban"): a restatement too vague to be one act (the set's convention)."""
+        if self._dates_in(doc, sent):
+            return False
+        before = self.text[sent.start_char:trigger.start_char]
+        if MANY_STATES.search(before):
+            return True
+        states = [e for e in ents if e.label_ == "GPE" and e.end <= trigger.start]
+        return len(states) >= 2 and bool(re.search(r"\b(?:and|or)\b", self.text[states[0].end_char:states[-1].start_char]))
 
     def _urges(self, sent, actor_span, trigger) -> bool:
         """The actor is the one who urges or advises ('The government has ... urged Canadians to stop using
