@@ -164,7 +164,7 @@ def entity_summary(conn: sqlite3.Connection, slug: str, kind: str) -> dict | Non
 def home(conn: sqlite3.Connection) -> dict:
     counts = dict(conn.execute("SELECT key, value FROM build_info WHERE key IN ('documents', 'actions', 'sources')"))
     return {
-        "latest": timeline(conn, {}, page_size=8, counts=False)["rows"],
+        "latest": card_facts(conn, timeline(conn, {}, page_size=8, counts=False)["rows"]),
         "vendors": _rows(conn, "SELECT slug, label AS name, n FROM filter_options WHERE menu = 'vendor' "
                                "AND slug IS NOT NULL ORDER BY n DESC, label"),
         "organisations": _rows(conn, "SELECT e.slug, e.name, s.n FROM (SELECT entity_id, SUM(n) AS n FROM entity_stats "
@@ -225,8 +225,35 @@ def timeline_view(conn: sqlite3.Connection, filters: dict, show_all: bool, page:
     many less certain actions "Show all" adds; each count made once."""
     memo: dict = {}
     view, hidden, shown = confident_view(conn, filters, show_all, memo=memo)
-    return dict(timeline(conn, view, page, **keys, counts=shown or True, memo=memo), hidden=hidden,
+    data = dict(timeline(conn, view, page, **keys, counts=shown or True, memo=memo), hidden=hidden,
                 confident_only=not show_all)
+    card_facts(conn, data["rows"])
+    return data
+
+
+CARD_SQL = ("SELECT id, kind, native_id, extra, members, department, outlet FROM documents WHERE rowid = ?")
+
+
+def card_facts(conn: sqlite3.Connection, rows: list[dict]) -> list[dict]:
+    """What a card says of its (primary) document beyond its title (#17): its number (UIN, statement or FR
+    document number), who asked, who answered for which department, who made it; one look-up by rowid per
+    shown row, whatever unit the listing has (its rows carry the document's rowid)."""
+    from .eventview import document_number
+
+    for row in rows:
+        found = conn.execute(CARD_SQL, (row["doc_rowid"],)).fetchone() if row.get("doc_rowid") else None
+        if not found:
+            row["facts"] = None
+            continue
+        doc = dict(zip(("id", "kind", "native_id", "extra", "members", "department", "outlet"), found))
+        people = _members(doc["members"])
+        row["facts"] = {
+            "document_id": doc["id"], "kind": doc["kind"], "number": document_number(doc),
+            "department": doc["department"], "outlet": doc["outlet"],
+            "people": {role: [p for p in people if p["role"] == role]
+                       for role in ("asked", "answered", "statement", "spoke", "corrected")},
+        }
+    return rows
 
 
 

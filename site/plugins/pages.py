@@ -321,6 +321,7 @@ async def person_page(request, datasette):
         data = None
         if found["person"]["entity_id"]:  # what the extractor says they did, every action (as ?all=1)
             data = pages.timeline(conn, {"actor": found["person"]["entity_id"].split(":", 1)[-1]}, 1, page_size=50)
+            pages.card_facts(conn, data["rows"])
         return found, None, data
 
     found, elsewhere, data = await _run(datasette, fetch)
