@@ -321,16 +321,60 @@ def document_positions(conn: sqlite3.Connection, kind: str, key: tuple = (), lim
     return (sorted(found) if before is not None else found), more
 
 
+SEARCH_CAP = 3000  # documents a /documents search sorts itself; past it, a walk down the list probing each
+
+
+def search_positions(conn: sqlite3.Connection, text: str, doc_kind: str = "", limit: int = DOCUMENT_PAGE,
+                     after: int | None = None, before: int | None = None) -> tuple[list[int], bool, int | None]:
+    """/documents?q=: a page of the documents the search finds (title, text, members, numbers, outlet), newest
+    first; and how many match (None: more than SEARCH_CAP). Few matches are read from the full-text index and
+    sorted; many are found walking down the list and probing the index per row, stopping at the page."""
+    fts = parse_query(text).fts
+    if not fts:
+        return [], False, 0
+    matched = conn.execute("SELECT COUNT(*) FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? "
+                           "LIMIT ?)", (fts, SEARCH_CAP + 1)).fetchone()[0]
+    where, params = ["1"], []
+    if doc_kind:
+        where.append("l.kind = ?")
+        params.append(doc_kind)
+    if after is not None:
+        where.append("l.pos > ?")
+        params.append(after)
+    if before is not None:
+        where.append("l.pos < ?")
+        params.append(before)
+    order = "DESC" if before is not None else ""
+    if matched <= SEARCH_CAP:
+        sql = ("SELECT l.pos FROM documents_fts CROSS JOIN document_list l INDEXED BY document_list_doc_rowid "
+               f"ON l.doc_rowid = documents_fts.rowid WHERE documents_fts MATCH ? AND {' AND '.join(where)} "
+               f"ORDER BY l.pos {order} LIMIT ?")
+    else:
+        sql = (f"SELECT l.pos FROM document_list l WHERE {' AND '.join(where)} AND EXISTS (SELECT 1 FROM "
+               "documents_fts WHERE documents_fts MATCH ? AND documents_fts.rowid = l.doc_rowid) "
+               f"ORDER BY l.pos {order} LIMIT ?")
+    args = (fts, *params, limit + 1) if matched <= SEARCH_CAP else (*params, fts, limit + 1)
+    found = [r[0] for r in conn.execute(sql, args)]
+    more = len(found) > limit
+    found = found[:limit]
+    return (sorted(found) if before is not None else found), more, (matched if matched <= SEARCH_CAP else None)
+
+
 def documents(conn: sqlite3.Connection, kind: str = "all", key: tuple = (), limit: int = DOCUMENT_PAGE,
-              after: int | None = None, before: int | None = None) -> dict:
-    """A page of documents with what their cards show, and the pager's positions."""
-    found, more = document_positions(conn, kind, key, limit, after, before)
+              after: int | None = None, before: int | None = None, search: str = "") -> dict:
+    """A page of documents with what their cards show, and the pager's positions (``search``: those that
+    the search syntax's words find, in ``key``'s kind if ``kind`` is "kind")."""
+    matched = None
+    if search:
+        found, more, matched = search_positions(conn, search, key[0] if kind == "kind" else "", limit, after, before)
+    else:
+        found, more = document_positions(conn, kind, key, limit, after, before)
     rows = {r["pos"]: r for r in _rows(conn, DOCUMENT_ROWS, (json.dumps(found),))} if found else {}
     out = [rows[p] for p in found if p in rows]
     for row in out:
         row["people"] = _members(row.pop("members"))
     keyed = after is not None or before is not None
-    return {"rows": out,
+    return {"rows": out, "matched": matched,
             "older": out[-1]["pos"] if out and (more if before is None else True) else None,
             "newer": out[0]["pos"] if out and ((more if before is not None else False) or keyed) else None}
 
@@ -415,9 +459,10 @@ def export_name(filters: dict, ext: str, listing: str = "timeline") -> str:
 
 
 def export_documents(conn: sqlite3.Connection, kind: str, after: int | None = None,
-                     size: int = EXPORT_CHUNK) -> tuple[list[dict], int | None]:
-    """One chunk of /documents' export (all documents, or one kind's), in the page's order."""
-    data = documents(conn, "kind", (kind,), size, after=after) if kind else documents(conn, "all", (), size, after=after)
+                     size: int = EXPORT_CHUNK, search: str = "") -> tuple[list[dict], int | None]:
+    """One chunk of /documents' export (all documents, or one kind's, or a search's), in the page's order."""
+    data = documents(conn, "kind", (kind,), size, after=after, search=search) if kind else \
+        documents(conn, "all", (), size, after=after, search=search)
     rows = []
     for row in data["rows"]:
         record = {k: v for k, v in row.items() if k not in ("pos", "people")}

@@ -194,12 +194,14 @@ async def timeline_export(request, datasette):
 
 async def _documents_export(request, datasette, fmt: str) -> Response:
     kind = (request.args.get("kind") or "").strip()[:60]
+    search = (request.args.get("q") or "").strip()[:500]
     rows, position = await _export_chunks(
-        datasette, lambda conn, at, size: pages.export_documents(conn, kind, at, size),
+        datasette, lambda conn, at, size: pages.export_documents(conn, kind, at, size, search),
         pages.keyset(dict(request.args)).get("after"))
     columns = ["id", "title", "published", "kind", "source", "jurisdiction", "department", "outlet", "url",
                "native_id", "uin", "actions", "people"]
-    return await _export_response(datasette, fmt, "documents", {"kind": kind} if kind else {}, rows, position,
+    shown = {k: v for k, v in (("q", search), ("kind", kind)) if v}
+    return await _export_response(datasette, fmt, "documents", shown, rows, position,
                                   lambda conn: columns)
 
 
@@ -336,17 +338,20 @@ async def person_page(request, datasette):
 
 async def documents_page(request, datasette):
     kind = (request.args.get("kind") or "").strip()[:60]
+    search = (request.args.get("q") or "").strip()[:500]
     keys = pages.keyset(dict(request.args))
 
     def fetch(conn):
         kinds = pages.document_kinds(conn)
-        listed = pages.documents(conn, "kind", (kind,), **keys) if kind else pages.documents(conn, **keys)
+        listed = pages.documents(conn, "kind", (kind,), search=search, **keys) if kind else \
+            pages.documents(conn, search=search, **keys)
         total = sum(k["documents"] for k in kinds if not kind or k["slug"] == kind)
         return listed, kinds, total
 
     listed, kinds, total = await _run(datasette, fetch)
     return await _render(datasette, request, "tracker/documents.html", {
-        "documents": listed, "kind": kind, "kinds": kinds, "total": total, "qs": pages.query_string})
+        "documents": listed, "kind": kind, "kinds": kinds, "total": total, "qs": pages.query_string,
+        "search": search, "filters": {k: v for k, v in (("q", search), ("kind", kind)) if v}})
 
 
 def _document_id(request) -> str:

@@ -112,6 +112,10 @@ def directory_pages(conn: sqlite3.Connection) -> None:
         pages.person(conn, slug)
         pages.person(conn, slug, role="asked", after=1)
         pages.person(conn, slug, role="named", before=5)
+    for search in ("Hikvision", '"Lord Alton"', "HL5910 -Dahua"):
+        first = pages.documents(conn, limit=3, search=search)
+        pages.documents(conn, "kind", ("hansard",), limit=3, search=search, after=first["older"] or 1)
+        pages.documents(conn, limit=3, search=search, before=5)
     for doc_id in ("uk_written_questions:9000006", "us_federal_register:2025-21001"):
         docview.document_page(conn, doc_id)
 
@@ -128,6 +132,7 @@ def test_no_page_query_scans_the_corpus(conn, mode, monkeypatch):
         monkeypatch.setattr(query, "COUNT_CAP", 3)
     if mode == "probe":
         monkeypatch.setitem(query.COST, "materialise", 1e9)
+        monkeypatch.setattr(pages, "SEARCH_CAP", 1)  # /documents?q= walking the list, probing the index per row
     checked = statements(conn)
     assert len(checked) > 40
     bad = {sql[:300]: problems(conn, sql) for sql in checked if problems(conn, sql)}

@@ -127,3 +127,15 @@ def test_the_database_file_is_downloadable_with_a_note_on_its_size(ds_server, bu
     sources = httpx.get(ds_server.url + "/sources").text
     assert f"({built['db'].stat().st_size:,} bytes)" in sources and 'href="/tracker.db" download' in sources
     assert httpx.get(ds_server.url + "/other.db").status_code == 404
+
+
+def test_documents_search_finds_a_document_without_actions_by_its_member(ds_server, db):
+    doc_id, name = db.execute(
+        "SELECT d.id, json_extract(m.value, '$.name') FROM documents d, json_each(d.members) m WHERE NOT EXISTS "
+        "(SELECT 1 FROM actions a WHERE a.document_id = d.id) ORDER BY d.id LIMIT 1").fetchone()
+    html = httpx.get(ds_server.url + "/documents", params={"q": f'"{name}"'}).text
+    assert doc_id in {unquote(h) for h in re.findall(r'<a href="/documents/([^"]+)">', html)}
+    uin_doc = db.execute("SELECT id, json_extract(extra, '$.uin') FROM documents WHERE json_extract(extra, '$.uin') "
+                         "IS NOT NULL ORDER BY id LIMIT 1").fetchone()
+    found = httpx.get(ds_server.url + "/documents.json", params={"q": uin_doc[1]}).json()
+    assert uin_doc[0] in {r["id"] for r in found["rows"]}
