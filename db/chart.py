@@ -90,9 +90,11 @@ def _axis(months: list[dict], bar: float, plot: int) -> str:
 
 def table_rows(months: list[dict], labels: dict) -> Markup:
     """One <tr> per month: the month, then each type's label and count ("Ban 3; Review 1")."""
-    out = []
+    out, named = [], {}
     for m in months or ():
-        cells = "; ".join(f"{escape(labels.get(k, k))} {n}"
-                          for k, n in sorted(m["counts"].items(), key=lambda item: item[0].lower()))
+        for k in m["counts"]:
+            if k not in named:
+                named[k] = escape(labels.get(k, k))
+        cells = "; ".join(f"{named[k]} {n}" for k, n in sorted(m["counts"].items(), key=lambda item: item[0].lower()))
         out.append(f"<tr><td>{escape(m['month'])}</td><td>{cells}</td></tr>")
     return Markup("".join(out))

@@ -130,7 +130,7 @@ def _all(conn: sqlite3.Connection, sql: str, params=()) -> list:
 # selection's totals (what the page prints). Paging through a search asks for the same totals on every page.
 # The key is the database's contents as far as they can be told apart cheaply and exactly: its file (path, inode,
 # size, modification time, and its write-ahead log's) and its build id; a write to the file changes its key.
-CACHE_SIZE = 512
+CACHE_SIZE = 256  # entries; a totals entry with a 20-year chart is some 50 kB
 _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 
