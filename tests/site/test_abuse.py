@@ -15,7 +15,8 @@ from tests.conftest import DatasetteServer
 pytestmark = [pytest.mark.reliability, pytest.mark.serial, pytest.mark.timing]
 HEAVY = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
 PAGES = ["/timeline", "/vendors/hikvision", "/timeline?q=Hikvision", "/tracker/actions?_size=10"]
-PAGE_TIMEOUT = 5.0  # five SQL time limits: a page queued behind the attackers' queries would miss it
+PAGE_TIMEOUT = 60.0  # every page must answer; how fast is judged against the same machine when quiet
+SLOWDOWN = 20  # before #18 the median page went from 9 ms to 7.3 s (800x) under five heavy-SQL clients
 
 
 @pytest.fixture
@@ -101,6 +102,10 @@ def test_pages_stay_responsive_while_the_sql_endpoint_is_abused(server, figures)
         "sql_refused_429_503": sum(1 for s in attacks["sql"] + attacks["sql_spread"] if s in (429, 503)),
         "missing_page_answers": len(attacks["missing"]), "server_peak_mb": round(peak_rss_mb(server_pid(server)), 1)}
     assert timings and answered == timings, [t for t in timings if t[1] != 200][:5]
+    # a ratio measured side by side, not a window of the clock: on a busy machine (make test-busy, other work)
+    # a page can take seconds whoever serves it, quiet or not (a 5 s limit failed there, one page in four)
+    quiet_p50 = max(statistics.median(quiet), 0.05)
+    assert statistics.median(t[2] for t in timings) <= SLOWDOWN * quiet_p50, figures["sql_abuse"]
     assert set(attacks["missing"]) == {404}
     assert set(attacks["sql"] + attacks["sql_spread"]) <= {400, 429, 503}  # stopped by the time limit or queued out
     assert set(attacks["large"]) == {400}
