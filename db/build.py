@@ -102,6 +102,8 @@ def _build(crawl_dir, extracted, out: Path, fresh: bool, max_drop: float, say, c
         db.execute("PRAGMA synchronous = OFF")
         db.execute(f"PRAGMA cache_size = {-CACHE_KIB}")  # the listing's joins and sorts touch every row
         schema.migrate(db)
+        if fresh and out.exists() and topic_of(out) in (None, vocabulary.name):
+            events.carry_over(db, str(out))  # event ids and first_seen survive a rebuild from scratch (#15)
         files = crawl_files(Path(crawl_dir))
         skipped = Skipped()
         db.execute("CREATE TEMP TABLE build_crawled (id TEXT PRIMARY KEY)")
@@ -149,10 +151,10 @@ def _build(crawl_dir, extracted, out: Path, fresh: bool, max_drop: float, say, c
             directory.rebuild(db, say)  # the index, people and document pages (#17), from the listing's counts
             summaries.rebuild(db)  # vendor_summary, department_summary, scrutiny (#19)
             counts = db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM actions), "
-                                "(SELECT COUNT(*) FROM sources)").fetchone()
+                                "(SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM sources)").fetchone()
             db.conn.executemany("INSERT OR REPLACE INTO build_info (key, value) VALUES (?, ?)", [
                 ("build_id", report.build_id), ("schema_version", str(schema.SCHEMA_VERSION)),
-                ("topic", vocabulary.name), *zip(("documents", "actions", "sources"), map(str, counts))])
+                ("topic", vocabulary.name), *zip(("documents", "actions", "events", "sources"), map(str, counts))])
             db.conn.commit()
         report.counts["bad_lines"] = skipped.count
         report.counts["skipped"] = dict(skipped.reasons)

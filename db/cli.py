@@ -111,8 +111,9 @@ def search(query, path, limit, as_json):
         click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
         return
     for row in rows:
-        click.echo(f"{row['date'] or '?':10}  {row['action']:22}  {row['actor'] or '?':30.30}  {row['title'][:60]}")
-    click.echo(f"{len(rows)} row(s)", err=True)
+        click.echo(f"{row['date'] or '?':10}  {row['action']:22}  {row['actor'] or '?':30.30}  "
+                   f"{row['sources']:>2} source(s)  {(row['title'] or '')[:60]}  /events/{row['event_id']}")
+    click.echo(f"{len(rows)} event(s)", err=True)
 
 
 @cli.command(help="Write a digest of the events new since a date (first published, or given a new source), for a "

@@ -7,8 +7,13 @@ restates. The previous build's events are read back first, so that:
 - ids stay: an event keeps its id as sources attach (``nlp.events.ids``); an id
   merged into another event, or left without mentions, gets a row in
   ``event_redirects`` (a chain of merges is followed to its end);
-- ``first_seen`` is when the tracker first published the event and stays;
+- ``first_seen`` is when the tracker first published the event and stays (an event
+  that takes over ids merged into it keeps the earliest of their ``first_seen``);
   ``updated`` moves when a new document attaches to it (the Atom entry's update).
+
+A build from an empty database (``db build --fresh``) first carries the previously
+published database's events over (``carry_over``), so ids, ``first_seen`` and
+redirects survive a rebuild from scratch.
 
 The events tables are rebuilt in the build's transaction; actions stay the
 mention level and are not touched.
@@ -17,6 +22,7 @@ mention level and are not touched.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
 from datetime import datetime, timezone
 
@@ -82,6 +88,35 @@ def _inputs(conn) -> tuple[list[dict], list[dict]]:
     return documents, list(records.values())
 
 
+CARRIED = ("events", "event_mentions", "event_redirects")
+
+
+def carry_over(db: sqlite_utils.Database, published: str) -> int:
+    """Copy the events tables of a previously published database into an empty one (a fresh build), so
+    that resolution reads them back as the previous build's; returns the events carried over."""
+    conn = db.conn
+    if conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]:
+        return 0
+    try:
+        conn.execute("ATTACH DATABASE ? AS published", (f"file:{published}?mode=ro",))
+        conn.execute("SELECT COUNT(*) FROM published.sqlite_master").fetchone()
+    except sqlite3.DatabaseError:  # an unreadable file: nothing to carry over, the build goes on
+        return 0
+    try:
+        known = {row[0] for row in conn.execute("SELECT name FROM published.sqlite_master WHERE type = 'table'")}
+        for table in CARRIED:
+            if table not in known:
+                continue
+            mine = [r[1] for r in conn.execute(f"PRAGMA main.table_info([{table}])")]
+            theirs = {r[1] for r in conn.execute(f"PRAGMA published.table_info([{table}])")}
+            columns = ", ".join(f"[{c}]" for c in mine if c in theirs)
+            conn.execute(f"INSERT OR IGNORE INTO main.[{table}] ({columns}) SELECT {columns} FROM published.[{table}]")
+        conn.commit()
+        return conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    finally:
+        conn.execute("DETACH DATABASE published")
+
+
 def refresh(db: sqlite_utils.Database, topic=None, now: str | None = None) -> dict:
     """Re-resolve every action into events and store them; returns counts.
 
@@ -96,8 +131,13 @@ def refresh(db: sqlite_utils.Database, topic=None, now: str | None = None) -> di
     counts = dict.fromkeys(("unplaced", "new", "updated", "merged", "withdrawn"), 0)
     counts["events"] = len(result.events)
     events, targets, mentions = [], [], []
+    taken_over = defaultdict(list)  # event id -> the first_seen of old ids merged into it
+    for r in result.redirects:
+        if r["new_id"] and r["old_id"] in known:
+            taken_over[r["new_id"]].append(known[r["old_id"]][0])
     for e in result.events:
         first_seen, updated, seen_documents = known.get(e["id"], (now, now, set()))
+        first_seen = min([first_seen, *taken_over.get(e["id"], [])])
         documents_now = {m["document_id"] for m in e["mentions"]}
         if e["id"] not in known:
             counts["new"] += 1

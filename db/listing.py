@@ -1,12 +1,18 @@
 """The listing: what the timeline lists, laid out at build time for bounded page queries.
 
-Every build rebuilds these tables from the source tables (they are never edited in place):
+The listed unit is the event (issue 15: one real-world act, nlp/events, db/events.py); its mentions
+(actions) are the sentences that report it. Every build rebuilds these tables from the source tables
+(they are never edited in place):
 
-- ``listing``: one row per listed unit (today an action), numbered ``pos`` 1, 2, ... newest first
-  (``ORDER BY date DESC, id``), with the columns the filters need. Newest-first is ``ORDER BY pos``,
-  so a page is an index walk that stops after 25 rows, and a date range is a ``pos`` range.
-- ``listing_targets``: the vendors a unit targets, keyed so that one vendor's units come out newest
-  first.
+- ``listing``: one row per event, numbered ``pos`` 1, 2, ... newest first (``ORDER BY date DESC, id``),
+  with the columns the filters need. Newest-first is ``ORDER BY pos``, so a page is an index walk that
+  stops after 25 rows, and a date range is a ``pos`` range.
+- ``listing_targets``: the vendors an event targets or is about (named and in context), keyed so that
+  one vendor's events come out newest first.
+- ``listing_documents``: every document of an event (its mentions' and its primary source), keyed by
+  the document's rowid (what a search of documents_fts finds) and by ``pos``.
+- ``listing_mentions``: an event's sentences (actions' rowids, what actions_fts finds), ranked as a card
+  shows them: the primary source's first, then by publication date.
 - ``listing_dates``: the ``pos`` range of each date (date filters become ``pos BETWEEN``).
 - ``listing_summary``: counts per filter dimension and value, type and date: the exact figures for
   counts and the monthly chart of the unfiltered view and of one-filter views; ``listing_months``:
@@ -15,28 +21,50 @@ Every build rebuilds these tables from the source tables (they are never edited 
 - ``entity_stats`` / ``entity_documents``: what a vendor's or organisation's page sums up;
   ``source_stats``: documents per source and the latest (for /sources).
 
-The unit is defined in one place: ``UNIT_SQL``, ``UNIT_FTS`` and ``TARGETS_SQL`` below, plus
-``ROW_SQL`` (what a shown row displays) and ``MEMBER``/``PROBE`` (how a search reaches a unit's
-document) in db/query.py. Listing events instead of actions (issue 15) means changing those
-statements (a unit with several documents adds a link table keyed like listing_targets and tests
-its documents through it); the page queries, summaries and plan checks stay as they are.
+The unit is defined in one place: ``UNIT_SQL``, ``UNIT_FTS``, ``TARGETS_SQL``, ``DOCUMENTS_SQL`` and
+``MENTIONS_SQL`` below, plus ``ROW_SQL`` (what a shown row displays) and ``MEMBER``/``PROBE``/``MATCHES``
+(how a search reaches a unit's documents and sentences, through listing_documents and listing_mentions)
+in db/query.py; the page queries, summaries and plan checks do not depend on what the unit is.
 """
 
 from __future__ import annotations
 
 import sqlite_utils
 
-# one row per unit: its id, the rowid of its own row (whose text the unit's FTS table indexes),
-# the document shown with it, and every column a filter reads
+# one row per unit (an event, issue 15): its id, the rowid of its own row (events), the primary document
+# shown with it, and every column a filter reads. The event's values are its own (actor, jurisdiction,
+# date); kind and source are its primary document's; department is the department its actor acts in
+# (the actor, or its nearest ancestor of kind department: an agency's or a minister's act counts for
+# their department), else the primary document's department; an event is confident when its confidence
+# (``event_confidence``: its documents' reports taken as independent evidence) is CONFIDENT or more.
 CONFIDENT = 0.8  # the calibrated confidence (nlp/confidence.py) the timeline shows by default (issue 14)
 UNIT_SQL = f"""
-SELECT a.id, a.rowid, d.rowid, a.date, a.type, a.actor, a.actor_entity_id, d.jurisdiction, d.department,
-  d.kind, d.source, CASE WHEN a.confidence >= {CONFIDENT} THEN 'confident' ELSE 'uncertain' END
-FROM actions a JOIN documents d ON d.id = a.document_id JOIN action_types t ON t.id = a.type
-ORDER BY a.date DESC, a.id
+SELECT e.id, e.rowid, COALESCE(d.rowid, 0), e.date, e.type, e.actor, e.actor_entity_id, e.jurisdiction,
+  COALESCE((SELECT department FROM temp.actor_department WHERE entity_id = e.actor_entity_id), d.department),
+  d.kind, d.source,
+  CASE WHEN (SELECT confidence FROM temp.event_confidence c WHERE c.event_id = e.id) >= {CONFIDENT}
+       THEN 'confident' ELSE 'uncertain' END
+FROM events e LEFT JOIN documents d ON d.id = e.primary_document_id JOIN action_types t ON t.id = e.type
+ORDER BY e.date DESC, e.id
 """
-UNIT_FTS = "actions_fts"  # full-text index of the unit's own text (evidence), keyed by unit_rowid
-TARGETS_SQL = "SELECT x.target, l.pos FROM listing l JOIN action_targets x ON x.action_id = l.unit_id"
+UNIT_FTS = "actions_fts"  # full-text index of the units' own text (their mentions' evidence), via listing_mentions
+TARGETS_SQL = "SELECT x.target, l.pos FROM listing l JOIN event_targets x ON x.event_id = l.unit_id"
+# a unit's documents (every mention's, and the primary one) and its mentions (actions), in the order a card
+# shown them: the primary source first, then by publication date. Both links also hold what counting and
+# charting a search's matches reads (certainty, type, date): a count of a search's confident events is a walk
+# of link entries, never a look-up in the listing per match (ten times faster at a million documents, #19)
+DOCUMENTS_SQL = """
+SELECT d.rowid, l.pos, l.certainty, l.type, l.date FROM listing l JOIN event_mentions m ON m.event_id = l.unit_id
+JOIN documents d ON d.id = m.document_id
+UNION SELECT doc_rowid, pos, certainty, type, date FROM listing WHERE doc_rowid != 0
+"""
+MENTIONS_SQL = """
+SELECT l.pos, ROW_NUMBER() OVER (PARTITION BY l.pos ORDER BY m.role != 'primary', d.published, a.id) - 1, a.rowid,
+  l.certainty, l.type, l.date
+FROM listing l JOIN event_mentions m ON m.event_id = l.unit_id JOIN actions a ON a.id = m.action_id
+JOIN documents d ON d.id = m.document_id
+"""
+LINKED = ("certainty", "type", "date")  # the listing's columns the links repeat
 # filter dimensions held on the listing row, each with its own summary rows; 'vendor' is the
 # listing_targets link. Every summary row is also split by SPLITS (few values each), so one dimension
 # plus an action type and a certainty (the site's default view) is still read from the summaries.
@@ -50,6 +78,10 @@ TABLES = {
         doc_rowid INTEGER NOT NULL, date TEXT, type TEXT NOT NULL, actor TEXT, actor_entity_id TEXT,
         jurisdiction TEXT, department TEXT, kind TEXT, source TEXT, certainty TEXT""",
     "listing_targets": "target TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (target, pos)",
+    "listing_documents": """doc_rowid INTEGER NOT NULL, pos INTEGER NOT NULL, certainty TEXT, type TEXT NOT NULL,
+        date TEXT, PRIMARY KEY (doc_rowid, pos)""",
+    "listing_mentions": """pos INTEGER NOT NULL, rank INTEGER NOT NULL, action_rowid INTEGER NOT NULL,
+        certainty TEXT, type TEXT NOT NULL, date TEXT, PRIMARY KEY (pos, rank)""",
     "listing_dates": "date TEXT PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL",
     "listing_summary": """dim TEXT NOT NULL, value TEXT NOT NULL, type TEXT NOT NULL, certainty TEXT NOT NULL,
         date TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (dim, value, type, certainty, date)""",
@@ -62,14 +94,11 @@ TABLES = {
     "entity_documents": "entity_id TEXT PRIMARY KEY, documents INTEGER NOT NULL",
     "source_stats": "source TEXT PRIMARY KEY, documents INTEGER NOT NULL, last_item TEXT",
 }
-WITHOUT_ROWID = {"listing_targets", "listing_dates", "listing_summary", "listing_months", "filter_options",
+WITHOUT_ROWID = {"listing_targets", "listing_documents", "listing_mentions", "listing_dates", "listing_summary",
+                 "listing_months", "filter_options",
                  "entity_stats", "entity_documents", "source_stats"}
 # (pos) after the value in every index: one value's rows come out newest first, no sort
-INDEXES = [("listing", c) for c in (*SPLITS, *COLUMNS, "unit_rowid", "doc_rowid")]
-# the indexes a search goes through from its full-text matches (a unit's or a document's rowid) also hold what
-# counting and charting the matches reads, the site's default filter (certainty) first: a count of a search's
-# confident rows is then a walk of index entries, never a look-up in the listing per match (ten times faster)
-COVERING = {"unit_rowid": ("certainty", "pos", "type", "date"), "doc_rowid": ("certainty", "pos", "type", "date")}
+INDEXES = [("listing", c) for c in (*SPLITS, *COLUMNS)]
 
 
 def create(db: sqlite_utils.Database, drop: bool = False) -> None:
@@ -82,9 +111,12 @@ def create(db: sqlite_utils.Database, drop: bool = False) -> None:
 
 def _index(db: sqlite_utils.Database) -> None:
     for table, column in INDEXES:
-        rest = ", ".join(COVERING.get(column, ("pos",)))
-        db.execute(f"CREATE INDEX IF NOT EXISTS [{table}_{column}] ON [{table}] ([{column}], {rest})")
+        db.execute(f"CREATE INDEX IF NOT EXISTS [{table}_{column}] ON [{table}] ([{column}], pos)")
     db.execute("CREATE INDEX IF NOT EXISTS listing_targets_pos ON listing_targets (pos, target)")
+    db.execute("CREATE INDEX IF NOT EXISTS listing_documents_pos ON listing_documents (pos, doc_rowid)")
+    # what a search of the sentences goes through, covering what counting its matches reads (as listing_documents)
+    db.execute("CREATE INDEX IF NOT EXISTS listing_mentions_action ON listing_mentions "
+               "(action_rowid, certainty, pos, type, date)")
 
 
 def rebuild(db: sqlite_utils.Database, say=lambda message: None) -> dict:
@@ -93,9 +125,16 @@ def rebuild(db: sqlite_utils.Database, say=lambda message: None) -> dict:
     with conn:
         create(db, drop=True)
         say("listing: rows in date order")
+        _departments(conn)
+        _confidence(conn)
         conn.execute("INSERT INTO listing (unit_id, unit_rowid, doc_rowid, date, type, actor, actor_entity_id, "
                      f"jurisdiction, department, kind, source, certainty) {UNIT_SQL}")
         conn.execute(f"INSERT INTO listing_targets (target, pos) {TARGETS_SQL} ORDER BY 1, 2")
+        conn.execute("INSERT INTO listing_documents (doc_rowid, pos, certainty, type, date) "
+                     f"SELECT * FROM ({DOCUMENTS_SQL}) ORDER BY 1, 2")
+        conn.execute(f"INSERT INTO listing_mentions (pos, rank, action_rowid, certainty, type, date) {MENTIONS_SQL}")
+        conn.execute("DROP TABLE temp.actor_department")
+        conn.execute("DROP TABLE temp.event_confidence")
         conn.execute("INSERT INTO listing_dates (date, first, last) SELECT date, MIN(pos), MAX(pos) FROM listing "
                      "WHERE date IS NOT NULL GROUP BY date")
         say("listing: summaries")
@@ -105,6 +144,49 @@ def rebuild(db: sqlite_utils.Database, say=lambda message: None) -> dict:
         say("listing: indexes")
         _index(db)
     return {name: conn.execute(f"SELECT COUNT(*) FROM [{name}]").fetchone()[0] for name in TABLES}
+
+
+def event_confidence(by_document: dict) -> float:
+    """An event's confidence from its mentions' calibrated confidences, {document: [p, ...]}: each document's
+    best sentence is one report, and reports from different documents are independent evidence that the act
+    took place (noisy-OR: 1 - the product of 1 - p). One sentence alone keeps its own confidence; two reports
+    at 0.6 make 0.84. A mention without a confidence counts as 0."""
+    doubt = 1.0
+    for confidences in by_document.values():
+        doubt *= 1.0 - max([min(max(p or 0.0, 0.0), 1.0) for p in confidences] or [0.0])
+    return 1.0 - doubt
+
+
+def _confidence(conn) -> None:
+    """temp.event_confidence: each event's confidence (``event_confidence``)."""
+    reports: dict = {}
+    for event_id, document_id, confidence in conn.execute(
+            "SELECT m.event_id, m.document_id, a.confidence FROM event_mentions m JOIN actions a ON a.id = m.action_id"):
+        reports.setdefault(event_id, {}).setdefault(document_id, []).append(confidence)
+    conn.execute("DROP TABLE IF EXISTS temp.event_confidence")
+    conn.execute("CREATE TEMP TABLE event_confidence (event_id TEXT PRIMARY KEY, confidence REAL NOT NULL)")
+    conn.executemany("INSERT INTO temp.event_confidence VALUES (?, ?)",
+                     [(event_id, event_confidence(docs)) for event_id, docs in reports.items()])
+
+
+def _departments(conn) -> None:
+    """temp.actor_department: each organisation and the department it acts in (itself, or its nearest
+    ancestor of kind department, through entities.parent)."""
+    rows = {i: (name, kind, parent) for i, name, kind, parent in
+            conn.execute("SELECT id, name, kind, parent FROM entities WHERE type = 'organisation'")}
+    found = []
+    for entity_id in rows:
+        seen, current = set(), entity_id
+        while current in rows and current not in seen:
+            seen.add(current)
+            name, kind, parent = rows[current]
+            if kind == "department":
+                found.append((entity_id, name))
+                break
+            current = parent
+    conn.execute("DROP TABLE IF EXISTS temp.actor_department")
+    conn.execute("CREATE TEMP TABLE actor_department (entity_id TEXT PRIMARY KEY, department TEXT NOT NULL)")
+    conn.executemany("INSERT INTO temp.actor_department VALUES (?, ?)", found)
 
 
 def _summaries(conn) -> None:

@@ -108,6 +108,9 @@ def timeline(conn: sqlite3.Connection, filters: dict, page: int = 1, page_size: 
     class_target = topic(conn).get("class_target") or "*"
     for row in rows:
         row["vendor_list"] = _targets(row, class_target)
+        row["context_list"] = _targets({"targets": row.get("context")}, class_target)
+        for key in ("announced_by", "disagreements"):
+            row[key] = json.loads(row[key]) if row.get(key) else []
     out = {"rows": rows, "query": query, "page": page,
            "older": rows[-1]["pos"] if rows and (more if before is None else True) else None,
            "newer": rows[0]["pos"] if rows and ((more if before is not None else False) or keyed or offset) else None}
@@ -139,7 +142,7 @@ def filter_options(conn: sqlite3.Connection) -> dict:
 
 
 def entity_summary(conn: sqlite3.Connection, slug: str, kind: str) -> dict | None:
-    """A vendor's or an organisation's page: who they are, counts, first and latest action."""
+    """A vendor's or an organisation's page: who they are, events counted by type and jurisdiction, first and latest."""
     types = ("vendor",) if kind == "vendor" else ("organisation",)  # a person has a page of their own (#17)
     marks = ",".join("?" for _ in types)
     entity = _rows(conn, f"SELECT * FROM entities WHERE slug = ? AND type IN ({marks}) ORDER BY type LIMIT 1",
@@ -162,7 +165,8 @@ def entity_summary(conn: sqlite3.Connection, slug: str, kind: str) -> dict | Non
 
 
 def home(conn: sqlite3.Connection) -> dict:
-    counts = dict(conn.execute("SELECT key, value FROM build_info WHERE key IN ('documents', 'actions', 'sources')"))
+    counts = dict(conn.execute("SELECT key, value FROM build_info WHERE key IN ('documents', 'actions', 'events', "
+                               "'sources')"))
     return {
         "latest": card_facts(conn, timeline(conn, {}, page_size=8, counts=False)["rows"]),
         "vendors": _rows(conn, "SELECT slug, label AS name, n FROM filter_options WHERE menu = 'vendor' "
@@ -170,7 +174,7 @@ def home(conn: sqlite3.Connection) -> dict:
         "organisations": _rows(conn, "SELECT e.slug, e.name, s.n FROM (SELECT entity_id, SUM(n) AS n FROM entity_stats "
                                      "WHERE role = 'actor' GROUP BY entity_id) s JOIN entities e ON e.id = s.entity_id "
                                      "WHERE e.type = 'organisation' ORDER BY s.n DESC, e.name LIMIT 30"),
-        "counts": {k: int(counts.get(k) or 0) for k in ("documents", "actions", "sources")},
+        "counts": {k: int(counts.get(k) or 0) for k in ("documents", "actions", "events", "sources")},
     }
 
 
@@ -192,16 +196,17 @@ def query_string(filters: dict, **changes) -> str:
 
 
 def any_confident(conn: sqlite3.Connection) -> bool:
-    """Whether any action of the build is confident (an index probe)."""
+    """Whether any event of the build is confident (an index probe)."""
     return conn.execute("SELECT 1 FROM listing WHERE certainty = 'confident' LIMIT 1").fetchone() is not None
 
 
 def confident_view(conn: sqlite3.Connection, filters: dict, show_all: bool, count_hidden: bool = True,
                    memo: dict | None = None) -> tuple[dict, int, dict | None]:
-    """The filters the site shows by default (issue 14): only the actions at calibrated confidence 0.8 or more
-    (listing.certainty = 'confident'), unless all are asked for; how many more "Show all" would add (with
-    ``count_hidden``); and the ``q.totals`` of the filters shown, when it counted them (for ``timeline``).
-    A database with no confident action at all (a topic without a calibrated model) shows everything (#13).
+    """The filters the site shows by default (issue 14): only the confident events, those at calibrated
+    confidence 0.8 or more, their documents' reports taken together (listing.certainty = 'confident'),
+    unless all are asked for; how many more "Show all" would add (with ``count_hidden``); and the
+    ``q.totals`` of the filters shown, when it counted them (for ``timeline``).
+    A database with no confident event at all (a topic without a calibrated model) shows everything (#13).
 
     The shown rows are counted first: when they are more than q.COUNT_CAP, so are all rows, and the
     page says only "more than" (hidden 0), so all rows are counted only when that count can be exact."""
@@ -221,8 +226,8 @@ def confident_view(conn: sqlite3.Connection, filters: dict, show_all: bool, coun
 
 
 def timeline_view(conn: sqlite3.Connection, filters: dict, show_all: bool, page: int = 1, **keys) -> dict:
-    """A timeline page as the site shows it (confident actions first, #14): the page, its total and chart, how
-    many less certain actions "Show all" adds; each count made once."""
+    """A timeline page as the site shows it (confident events first, #14): the page, its total and chart, how
+    many less certain events "Show all" adds; each count made once."""
     memo: dict = {}
     view, hidden, shown = confident_view(conn, filters, show_all, memo=memo)
     data = dict(timeline(conn, view, page, **keys, counts=shown or True, memo=memo), hidden=hidden,

@@ -29,7 +29,7 @@ import threading
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
-from .listing import SPLITS, UNIT_FTS
+from .listing import LINKED, SPLITS, UNIT_FTS
 from .search import Query
 
 FTS_CAP = 3000  # documents: a search matching at most this many is evaluated from the full-text index
@@ -54,29 +54,57 @@ COLUMN = {"action": "type", "jurisdiction": "jurisdiction", "department": "depar
           "source": "source", "certainty": "certainty"}
 
 ROW_SQL = """
-SELECT l.pos, a.id AS action_id, a.date, a.type, t.label AS action, a.actor, ae.slug AS actor_slug, a.evidence,
-  a.confidence, d.id AS document_id, d.title, d.url, d.source, d.kind, d.jurisdiction, d.department,
-  d.outlet,
-  COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN '*' ELSE e.slug || '|' || e.name END, ';')
-            FROM action_targets x LEFT JOIN entities e ON e.id = x.target WHERE x.action_id = a.id), '') AS targets,
+SELECT l.pos, e.id AS event_id, e.date, e.type, t.label AS action, e.actor, ae.slug AS actor_slug, e.status,
+  e.documents, e.sources, e.date_basis, e.primary_basis, e.first_reported, e.first_seen, e.updated, e.announced_by,
+  e.disagreements, l.certainty, d.id AS document_id, d.title, d.url, d.source, d.kind, e.jurisdiction,
+  l.department, d.outlet, d.published,
+  COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN '*' ELSE e2.slug || '|' || e2.name END, ';')
+            FROM event_targets x LEFT JOIN entities e2 ON e2.id = x.target
+            WHERE x.event_id = e.id AND x.in_context = 0), '') AS targets,
+  COALESCE((SELECT group_concat(e2.slug || '|' || e2.name, ';')
+            FROM event_targets x JOIN entities e2 ON e2.id = x.target
+            WHERE x.event_id = e.id AND x.in_context = 1), '') AS context,
   l.unit_rowid, l.doc_rowid
-FROM json_each(?) p CROSS JOIN listing l ON l.pos = p.value JOIN actions a ON a.rowid = l.unit_rowid
-JOIN documents d ON d.rowid = l.doc_rowid JOIN action_types t ON t.id = l.type
-LEFT JOIN entities ae ON ae.id = a.actor_entity_id
+FROM json_each(?) p CROSS JOIN listing l ON l.pos = p.value JOIN events e ON e.rowid = l.unit_rowid
+LEFT JOIN documents d ON d.rowid = l.doc_rowid JOIN action_types t ON t.id = l.type
+LEFT JOIN entities ae ON ae.id = e.actor_entity_id
 """  # the shown positions drive (CROSS JOIN): with "pos IN (...)" SQLite may scan the listing instead
+EVIDENCE_CAP = 30  # sentences a card lists (the event's page lists them all)
+EVIDENCE_SQL = """
+SELECT lm.pos, lm.rank, m.role, a.evidence, a.actor AS actor_named, a.date AS date_as_stated, d.id AS document_id,
+  d.title, d.url, d.kind, d.outlet, d.published
+FROM json_each(?) p CROSS JOIN listing_mentions lm ON lm.pos = p.value AND lm.rank < ?
+JOIN actions a ON a.rowid = lm.action_rowid JOIN event_mentions m ON m.action_id = a.id
+JOIN documents d ON d.id = a.document_id
+"""
+# a search snippet for a shown unit: from the first of its sentences that matches, else from its primary
+# document, else from the first other document that matches
 SNIPPETS = [
-    f"SELECT snippet({UNIT_FTS}, 0, char(2), char(3), '…', 24) FROM {UNIT_FTS} WHERE {UNIT_FTS} MATCH ? "
-    f"AND {UNIT_FTS}.rowid = ?",
-    "SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM documents_fts WHERE documents_fts MATCH ? "
-    "AND documents_fts.rowid = ?",
+    f"SELECT snippet({UNIT_FTS}, 0, char(2), char(3), '…', 24) FROM listing_mentions lm CROSS JOIN {UNIT_FTS} "
+    f"ON {UNIT_FTS}.rowid = lm.action_rowid WHERE lm.pos = ? AND {UNIT_FTS} MATCH ? ORDER BY lm.rank LIMIT 1",
+    "SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM listing l CROSS JOIN documents_fts "
+    "ON documents_fts.rowid = l.doc_rowid WHERE l.pos = ? AND documents_fts MATCH ?",
+    "SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM listing_documents ld CROSS JOIN documents_fts "
+    "ON documents_fts.rowid = ld.doc_rowid WHERE ld.pos = ? AND documents_fts MATCH ? ORDER BY ld.doc_rowid LIMIT 1",
 ]
-# what a search matches, as a condition on a listing row l: its document's text, or (for a search
-# with exclusions) its own text. A unit with several documents (events, issue 15) would test its
-# documents through a link table here and in _index_matches; nothing else reads documents.
-MEMBER = ("l.doc_rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
-          f"l.unit_rowid IN (SELECT rowid FROM {UNIT_FTS} WHERE {UNIT_FTS} MATCH ?)")
-PROBE = ("EXISTS (SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? AND documents_fts.rowid = l.doc_rowid)",
-         f"EXISTS (SELECT 1 FROM {UNIT_FTS} WHERE {UNIT_FTS} MATCH ? AND {UNIT_FTS}.rowid = l.unit_rowid)")
+# what a search matches, as a condition on a listing row l: the text of any of its documents
+# (listing_documents), or (for a search with exclusions) any of its own sentences (listing_mentions)
+MEMBER = ("l.pos IN (SELECT ld.pos FROM documents_fts CROSS JOIN listing_documents ld "
+          "ON ld.doc_rowid = documents_fts.rowid WHERE documents_fts MATCH ?)",
+          f"l.pos IN (SELECT lm.pos FROM {UNIT_FTS} CROSS JOIN listing_mentions lm INDEXED BY listing_mentions_action "
+          f"ON lm.action_rowid = {UNIT_FTS}.rowid WHERE {UNIT_FTS} MATCH ?)")
+PROBE = ("EXISTS (SELECT 1 FROM listing_documents ld CROSS JOIN documents_fts ON documents_fts.rowid = ld.doc_rowid "
+         "WHERE ld.pos = l.pos AND documents_fts MATCH ?)",
+         f"EXISTS (SELECT 1 FROM listing_mentions lm CROSS JOIN {UNIT_FTS} ON {UNIT_FTS}.rowid = lm.action_rowid "
+         f"WHERE lm.pos = l.pos AND {UNIT_FTS} MATCH ?)")
+# the full-text tables, the link from their rowids to listing positions, and the link's column for the rowid
+LINKS = (("documents_fts", "listing_documents", "doc_rowid", ""),
+         (UNIT_FTS, "listing_mentions", "action_rowid", "INDEXED BY listing_mentions_action"))
+# the same sets as (pos) rows, for a search evaluated from the full-text index
+MATCHES = (("documents_fts", "SELECT ld.pos FROM documents_fts CROSS JOIN listing_documents ld "
+                             "ON ld.doc_rowid = documents_fts.rowid WHERE documents_fts MATCH ?"),
+           (UNIT_FTS, f"SELECT lm.pos FROM {UNIT_FTS} CROSS JOIN listing_mentions lm "
+                      f"INDEXED BY listing_mentions_action ON lm.action_rowid = {UNIT_FTS}.rowid WHERE {UNIT_FTS} MATCH ?"))
 
 
 @dataclass
@@ -295,15 +323,10 @@ def _driver(sel: Selection, want: int) -> Filter | None:
 
 
 def _index_matches(sel: Selection) -> tuple[str, list]:
-    """WITH m(pos): the listing rows whose document (or, with exclusions, own text) matches."""
-    sql = ("WITH m(pos) AS (SELECT u.pos FROM documents_fts CROSS JOIN listing u INDEXED BY listing_doc_rowid "
-           "ON u.doc_rowid = documents_fts.rowid WHERE documents_fts MATCH ?")
-    params = [sel.fts]
-    if sel.negated:
-        sql += (f" UNION SELECT u.pos FROM {UNIT_FTS} CROSS JOIN listing u INDEXED BY listing_unit_rowid "
-                f"ON u.unit_rowid = {UNIT_FTS}.rowid WHERE {UNIT_FTS} MATCH ?")
-        params.append(sel.fts)
-    return sql + ") ", params
+    """WITH m(pos): the listing rows one of whose documents (or, with exclusions, sentences) matches."""
+    parts = [sql for _, sql in MATCHES[:2 if sel.negated else 1]]  # UNION, or DISTINCT: one row per unit
+    body = " UNION ".join(parts) if len(parts) > 1 else parts[0].replace("SELECT ", "SELECT DISTINCT ", 1)
+    return f"WITH m(pos) AS ({body}) ", [sel.fts] * len(parts)
 
 
 def walk(sel: Selection, columns: str, limit: int, after: int | None = None, before: int | None = None) -> tuple:
@@ -342,18 +365,21 @@ def walk(sel: Selection, columns: str, limit: int, after: int | None = None, bef
 
 
 def _stream(sel: Selection, limit: int) -> tuple[str, list]:
-    """Matching rows in no particular order, from the full-text index: the cheap way to count a few."""
+    """Matching rows in no particular order, from the full-text index: the cheap way to count a few. The links
+    hold a unit's type, certainty and date: with no filter on another column the listing is not read at all."""
     parts, params = [], []
-    tables = [("documents_fts", "doc_rowid"), (UNIT_FTS, "unit_rowid")]
-    for table, column in tables[:2 if sel.negated else 1]:
+    linked = all(f.dim in (*LINKED, "vendor") for f in sel.filters)
+    for table, link, column, hint in LINKS[:2 if sel.negated else 1]:
         where, ps = ["l.pos BETWEEN ? AND ?"], [sel.lo, sel.hi]
         for f in sel.filters:
             sql, fps = f.condition(False)
             where.append(sql)
             ps += fps
-        parts.append(f"SELECT * FROM (SELECT l.pos, l.date, l.type FROM {table} CROSS JOIN listing l INDEXED BY "
-                     f"listing_{column} ON l.{column} = {table}.rowid WHERE {table} MATCH ? AND {' AND '.join(where)} "
-                     "LIMIT ?)")
+        source = (f"{table} CROSS JOIN {link} l {hint} ON l.{column} = {table}.rowid" if linked else
+                  f"{table} CROSS JOIN {link} x {hint} ON x.{column} = {table}.rowid CROSS JOIN listing l "
+                  "ON l.pos = x.pos")
+        parts.append(f"SELECT * FROM (SELECT DISTINCT l.pos, l.date, l.type FROM {source} WHERE {table} MATCH ? "
+                     f"AND {' AND '.join(where)} LIMIT ?)")
         params += [sel.fts, *ps, limit]
     return f"SELECT date, type FROM ({' UNION '.join(parts)}) LIMIT ?", [*params, limit]
 
@@ -448,18 +474,25 @@ def monthly(counts: Counter) -> list[dict]:
 
 
 def details(conn: sqlite3.Connection, found: list[int], fts: str = "") -> list[dict]:
-    """The shown rows, in the order given, with a highlighted snippet for a search."""
+    """The shown rows, in the order given, each with its sentences (``evidence``: at most EVIDENCE_CAP, the
+    primary source's first) and, for a search, a highlighted snippet."""
     if not found:
         return []
     cursor = conn.execute(ROW_SQL, [json.dumps(found)])
     names = [c[0] for c in cursor.description]
     rows = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
     out = [rows[p] for p in found if p in rows]
+    cursor = conn.execute(EVIDENCE_SQL, [json.dumps(found), EVIDENCE_CAP])
+    names = [c[0] for c in cursor.description]
+    sentences = defaultdict(list)
+    for row in cursor.fetchall():
+        sentences[row[0]].append(dict(zip(names, row)))
     for row in out:
+        row["evidence"] = sorted(sentences.get(row["pos"], []), key=lambda s: s["rank"])
         row["snippet"] = None
         if fts:
-            for sql, rowid in zip(SNIPPETS, (row["unit_rowid"], row["doc_rowid"])):
-                hit = _all(conn, sql, [fts, rowid])
+            for sql in SNIPPETS:
+                hit = _all(conn, sql, [row["pos"], fts])
                 if hit and hit[0][0]:
                     row["snippet"] = hit[0][0]
                     break

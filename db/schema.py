@@ -101,20 +101,28 @@ VIEWS = {
     # (Datasette counts it on every request), and a filter on date, type, actor, jurisdiction, kind
     # or source uses the listing's own indexes
     "timeline": """
-        SELECT l.unit_id AS action_id, l.date, l.type, (SELECT label FROM action_types WHERE id = l.type) AS action,
+        SELECT l.unit_id AS event_id, l.date, l.type, (SELECT label FROM action_types WHERE id = l.type) AS action,
           l.actor,
           COALESCE((SELECT group_concat(CASE WHEN x.target = '*'
                                           THEN (SELECT value FROM topic WHERE key = 'class_target')
                                         ELSE e.name END, ', ')
-                    FROM action_targets x LEFT JOIN entities e ON e.id = x.target
-                    WHERE x.action_id = l.unit_id), '') AS vendors,
-          (SELECT evidence FROM actions WHERE rowid = l.unit_rowid) AS evidence,
-          (SELECT confidence FROM actions WHERE rowid = l.unit_rowid) AS confidence,
+                    FROM event_targets x LEFT JOIN entities e ON e.id = x.target
+                    WHERE x.event_id = l.unit_id AND x.in_context = 0), '') AS vendors,
+          COALESCE((SELECT group_concat(e.name, ', ') FROM event_targets x JOIN entities e ON e.id = x.target
+                    WHERE x.event_id = l.unit_id AND x.in_context = 1), '') AS vendors_in_context,
+          l.jurisdiction, l.department,
+          (SELECT status FROM events WHERE rowid = l.unit_rowid) AS status,
+          (SELECT documents FROM events WHERE rowid = l.unit_rowid) AS documents,
+          (SELECT sources FROM events WHERE rowid = l.unit_rowid) AS sources,
+          (SELECT a.evidence FROM listing_mentions lm JOIN actions a ON a.rowid = lm.action_rowid
+           WHERE lm.pos = l.pos AND lm.rank = 0) AS evidence,
+          l.certainty,
           (SELECT id FROM documents WHERE rowid = l.doc_rowid) AS document_id,
           (SELECT title FROM documents WHERE rowid = l.doc_rowid) AS title,
           (SELECT url FROM documents WHERE rowid = l.doc_rowid) AS url,
-          l.source, l.kind, l.jurisdiction,
-          (SELECT published FROM documents WHERE rowid = l.doc_rowid) AS published
+          l.source, l.kind,
+          (SELECT published FROM documents WHERE rowid = l.doc_rowid) AS published,
+          '/events/' || l.unit_id AS permalink
         FROM listing l""",
     "event_sources": """
         SELECT m.event_id, m.role, a.id AS action_id, a.evidence, a.actor AS actor_named, a.date AS date_as_stated,

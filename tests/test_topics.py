@@ -97,7 +97,7 @@ def test_a_topic_without_confident_actions_shows_them_all(apps):
     (showing only confident ones would show none)."""
     conn = sqlite3.connect(apps["db"])
     assert conn.execute("SELECT COUNT(*) FROM listing WHERE certainty = 'confident'").fetchone() == (0,)
-    total = conn.execute("SELECT COUNT(*) FROM actions").fetchone()[0]
+    total = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
     page = get(apps["ds"], "/timeline").text
     assert total and page.count('class="event"') == min(total, 25) and "Show all" not in page
     assert get(apps["ds"], "/timeline.atom").text.count("<entry>") == min(total, 100)

@@ -155,14 +155,16 @@ async def timeline_atom(request, datasette):
     query = pages.query_string(filters)
     base = datasette.urls.path("/timeline")  # relative to the feed: the Host header is the client's to choose
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for row in data["rows"]:
-        row["updated"] = _stamp(row["date"], now)
+    for row in data["rows"]:  # when the tracker first saw the event, and when a source last attached (#15)
+        row["first_seen"] = _stamp(row["first_seen"], now)
+        row["updated"] = _stamp(row["updated"], now)
     self_url = f"{base}.atom" + (f"?{query}" if query else "")
     body = await datasette.render_template("tracker/timeline.atom", {
         "rows": data["rows"], "self_url": self_url, "feed_id": self_url.split("://", 1)[-1],
         "alternate_url": base + (f"?{query}" if query else ""),
-        "title": "policy-tracker: " + (", ".join(f"{k} {v}" for k, v in filters.items()) or "all actions"),
-        "updated": data["rows"][0]["updated"] if data["rows"] else now,
+        "event_base": datasette.urls.path("/events"),
+        "title": "policy-tracker: " + (", ".join(f"{k} {v}" for k, v in filters.items()) or "all events"),
+        "updated": max((row["updated"] for row in data["rows"]), default=now),
         "build_id": build.first()["value"] if build.rows else ""}, request=request)
     # characters XML 1.0 forbids (C0 controls, lone surrogates, U+FFFE/FFFF) in a crawled headline or in ?q=
     # would make the feed unreadable for everyone (#18): dropped, the rest of the value kept

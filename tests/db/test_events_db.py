@@ -101,7 +101,7 @@ def test_an_id_merged_away_redirects_to_its_event_and_chains_follow(built, tmp_p
                          "'uk_written_questions:9000005'", (event["id"],)).fetchone()[0]
     conn.execute("INSERT INTO events SELECT 'eold', type, status, actor, actor_entity_id, actors_named, "
                  "announced_by, jurisdiction, '2023-03-09', date_precision, date_basis, first_reported, "
-                 "'uk_written_questions:9000005', primary_basis, 1, 1, NULL, first_seen, updated "
+                 "'uk_written_questions:9000005', primary_basis, 1, 1, NULL, '1999-01-01T00:00:00Z', updated "
                  "FROM events WHERE id = ?", (event["id"],))
     conn.execute("UPDATE event_mentions SET event_id = 'eold' WHERE action_id = ?", (moved,))
     conn.execute("INSERT INTO event_redirects VALUES ('eolder', 'eold', 'merged', '2020-01-01T00:00:00Z')")
@@ -115,6 +115,29 @@ def test_an_id_merged_away_redirects_to_its_event_and_chains_follow(built, tmp_p
     assert counts["merged"] == 1
     redirects = {r["old_id"]: (r["new_id"], r["reason"]) for r in _rows(db, "SELECT * FROM event_redirects")}
     assert redirects == {"eold": (event["id"], "merged"), "eolder": (event["id"], "merged")}
+    # the event first seen under the id merged into it was first seen then
+    assert _statement_event(db)["first_seen"] == "1999-01-01T00:00:00Z"
+
+
+def test_first_seen_survives_a_rebuild_from_scratch(built, tmp_path):
+    """Two builds: the second from an empty database (--fresh) carries ids, first_seen and redirects over
+    from the published one, so the feed's `published` does not move."""
+    db = tmp_path / "t.db"
+    build(built["crawl"], built["extracted"], db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE events SET first_seen = '2001-02-03T04:05:06Z', updated = '2001-02-03T04:05:06Z'")
+    conn.execute("INSERT INTO event_redirects VALUES ('egone', NULL, 'withdrawn', '2001-02-03T04:05:06Z')")
+    conn.commit()
+    conn.close()
+    before = {r["id"]: r for r in _rows(db, "SELECT id, first_seen, updated FROM events")}
+    build(built["crawl"], built["extracted"], db, fresh=True)
+    after = {r["id"]: r for r in _rows(db, "SELECT id, first_seen, updated FROM events")}
+    assert after == before and len(after) > 10
+    assert _rows(db, "SELECT new_id, reason FROM event_redirects WHERE old_id = 'egone'") == [
+        {"new_id": None, "reason": "withdrawn"}]
+    other = tmp_path / "other.db"  # a fresh build with nothing published before: first seen now
+    build(built["crawl"], built["extracted"], other, fresh=True)
+    assert all(r["first_seen"] > "2001-02-03T04:05:06Z" for r in _rows(other, "SELECT first_seen FROM events"))
 
 
 def test_a_version_1_database_migrates_to_events(tmp_path):

@@ -1,7 +1,9 @@
-"""The listing's page queries (issue 19) give exactly what a direct query over actions and
-documents gives: the same rows in the same order, snippets, counts and chart, on every path
-(summaries, live counts, a search from the full-text index or row by row, keyset pages)."""
+"""The listing's page queries (issue 19) give exactly what a direct query over events, their mentions and
+documents gives: the same rows in the same order, snippets, counts and chart, on every path (summaries,
+live counts, a search from the full-text index or row by row, keyset pages). The unit is the event (#15)."""
 
+import json
+import math
 import sqlite3
 from collections import Counter
 
@@ -11,44 +13,81 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from db import pages, query
 from db.search import parse_query
 
-# The definition of each filter, as the site has always applied it (slow and obvious: every action)
+# The definition of each filter over events (slow and obvious: every event). kind and source are the
+# primary document's; department is the department the actor acts in (itself or its nearest ancestor of kind
+# department, through entities.parent), else the primary document's; confident when the reports of its
+# documents (each document's best sentence), taken as independent, make 0.8 (confident_events below).
 SPEC = {
-    "vendor": ("EXISTS (SELECT 1 FROM action_targets x LEFT JOIN entities e ON e.id = x.target WHERE x.action_id = a.id "
-               "AND (e.slug = :vendor OR lower(e.name) = :vendor OR x.target = '*' AND :vendor = '*'))", str.lower),
-    "actor": ("(lower(a.actor) = :actor OR lower(a.actor) LIKE '%' || :actor || '%' "
-              "OR a.actor_entity_id LIKE '%:' || :actor)", str.lower),
-    "action": ("(a.type = :action OR lower(t.label) = :action)", str.lower),
-    "jurisdiction": ("upper(d.jurisdiction) = :jurisdiction", str.upper),
-    "department": ("(lower(d.department) = :department OR lower(d.department) LIKE '%' || :department || '%')",
-                   str.lower),
+    "vendor": ("EXISTS (SELECT 1 FROM event_targets x LEFT JOIN entities v ON v.id = x.target WHERE x.event_id = e.id "
+               "AND (v.slug = :vendor OR lower(v.name) = :vendor OR x.target = '*' AND :vendor = '*'))", str.lower),
+    "actor": ("(lower(e.actor) = :actor OR lower(e.actor) LIKE '%' || :actor || '%' "
+              "OR e.actor_entity_id LIKE '%:' || :actor)", str.lower),
+    "action": ("(e.type = :action OR lower(t.label) = :action)", str.lower),
+    "jurisdiction": ("upper(e.jurisdiction) = :jurisdiction", str.upper),
+    "department": ("(lower(COALESCE(dep.name, d.department)) = :department "
+                   "OR lower(COALESCE(dep.name, d.department)) LIKE '%' || :department || '%')", str.lower),
     "kind": ("d.kind = :kind", str.lower),
     "source": ("d.source = :source", str),
-    "certainty": ("(CASE WHEN a.confidence >= 0.8 THEN 'confident' ELSE 'uncertain' END) = :certainty", str.lower),
-    "from": ("a.date >= :from", str),
-    "to": ("substr(a.date, 1, length(:to)) <= :to", str),
+    "certainty": ("(CASE WHEN e.id IN (SELECT value FROM json_each(:confident_events)) THEN 'confident' "
+                  "ELSE 'uncertain' END) = :certainty", str.lower),
+    "from": ("e.date >= :from", str),
+    "to": ("substr(e.date, 1, length(:to)) <= :to", str),
 }
+DEPARTMENTS = """
+WITH RECURSIVE up(start, id, n) AS (
+  SELECT id, id, 0 FROM entities WHERE type = 'organisation'
+  UNION ALL SELECT up.start, o.parent, up.n + 1 FROM up JOIN entities o ON o.id = up.id
+  WHERE o.parent IS NOT NULL AND up.n < 20),
+dep(entity_id, name) AS (
+  SELECT up.start, o.name FROM up JOIN entities o ON o.id = up.id WHERE o.kind = 'department'
+  AND up.n = (SELECT MIN(u.n) FROM up u JOIN entities k ON k.id = u.id WHERE u.start = up.start
+              AND k.kind = 'department'))
+"""
+# an event's sentences in the order its card shows them: the primary source's first, then by publication
+MENTIONS = ("FROM event_mentions m JOIN actions a ON a.id = m.action_id JOIN documents md ON md.id = m.document_id "
+            "WHERE m.event_id = e.id")
+ORDER = "ORDER BY m.role != 'primary', md.published, a.id"
+DOCUMENTS = ("(SELECT md.rowid FROM event_mentions m JOIN documents md ON md.id = m.document_id "
+             "WHERE m.event_id = e.id UNION SELECT d.rowid)")
+
+
+def confident_events(conn) -> list[str]:
+    """Events whose chance that no document's best sentence is right is at most 0.2."""
+    best: dict = {}
+    for event_id, document_id, confidence in conn.execute(
+            "SELECT m.event_id, m.document_id, MAX(COALESCE(a.confidence, 0)) FROM event_mentions m "
+            "JOIN actions a ON a.id = m.action_id GROUP BY 1, 2"):
+        best.setdefault(event_id, []).append(confidence)
+    return [e for e, ps in best.items() if math.prod(1 - p for p in ps) <= 0.2 + 1e-12]
 
 
 def reference(conn, filters: dict) -> tuple[list[str], dict, int, Counter]:
-    """Matching action ids newest first, their snippets, the count and (month, type) counts."""
+    """Matching event ids newest first, their snippets, the count and (month, type) counts."""
     parsed = parse_query(filters.get("q"))
     wanted = dict(parsed.filters)
     wanted.update({k: v for k, v in filters.items() if k != "q" and v})
     where, params, snippet = ["1"], {}, "NULL"
     if parsed.fts:
         params["q"] = parsed.fts
-        where.append("(a.rowid IN (SELECT rowid FROM actions_fts WHERE actions_fts MATCH :q) "
-                     "OR d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q))")
-        snippet = ("COALESCE((SELECT snippet(actions_fts, 0, char(2), char(3), '…', 24) FROM actions_fts WHERE "
-                   "actions_fts MATCH :q AND actions_fts.rowid = a.rowid), (SELECT snippet(documents_fts, -1, "
-                   "char(2), char(3), '…', 24) FROM documents_fts WHERE documents_fts MATCH :q AND "
-                   "documents_fts.rowid = d.rowid))")
+        where.append(f"(EXISTS (SELECT 1 {MENTIONS} AND a.rowid IN (SELECT rowid FROM actions_fts WHERE actions_fts "
+                     f"MATCH :q)) OR EXISTS (SELECT 1 FROM documents_fts WHERE documents_fts MATCH :q AND "
+                     f"documents_fts.rowid IN {DOCUMENTS}))")
+        snippet = (f"COALESCE((SELECT (SELECT snippet(actions_fts, 0, char(2), char(3), '…', 24) FROM actions_fts "
+                   f"WHERE actions_fts MATCH :q AND actions_fts.rowid = a.rowid) AS s {MENTIONS} AND s IS NOT NULL "
+                   f"{ORDER} LIMIT 1), (SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM "
+                   f"documents_fts WHERE documents_fts MATCH :q AND documents_fts.rowid = d.rowid), "
+                   f"(SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM documents_fts WHERE "
+                   f"documents_fts MATCH :q AND documents_fts.rowid IN {DOCUMENTS} ORDER BY documents_fts.rowid "
+                   f"LIMIT 1))")
     for key, value in wanted.items():
         sql, case = SPEC[key]
         where.append(sql)
         params[key] = case(value)
-    rows = conn.execute(f"SELECT a.id, a.date, a.type, {snippet} FROM actions a JOIN documents d ON d.id = a.document_id "
-                        f"JOIN action_types t ON t.id = a.type WHERE {' AND '.join(where)} ORDER BY a.date DESC, a.id",
+    if "certainty" in wanted:
+        params["confident_events"] = json.dumps(confident_events(conn))
+    rows = conn.execute(f"{DEPARTMENTS} SELECT e.id, e.date, e.type, {snippet} FROM events e LEFT JOIN documents d "
+                        f"ON d.id = e.primary_document_id JOIN action_types t ON t.id = e.type LEFT JOIN dep "
+                        f"ON dep.entity_id = e.actor_entity_id WHERE {' AND '.join(where)} ORDER BY e.date DESC, e.id",
                         params).fetchall()
     dated = [(date[:7], kind) for _, date, kind, _ in rows if date and len(date) >= 7]
     newest = max((m for m, _ in dated), default="0000-01")
@@ -108,8 +147,8 @@ def caps(request, monkeypatch):
 def check(conn, filters: dict, size: int = 7) -> None:
     ids, snippets, total, months = reference(conn, filters)
     shown = every_page(conn, filters, size)
-    assert [r["action_id"] for r in shown] == ids, filters
-    assert {r["action_id"]: r["snippet"] for r in shown} == snippets
+    assert [r["event_id"] for r in shown] == ids, filters
+    assert {r["event_id"]: r["snippet"] for r in shown} == snippets
     figures = pages.timeline(conn, filters, page_size=size)
     if figures["total"] is None:
         assert figures["more_than"] == query.COUNT_CAP < total and figures["months"] is None
@@ -139,12 +178,13 @@ def test_the_cases_reach_every_path(conn, caps):
 
 def test_an_old_page_link_still_works(conn):
     every = reference(conn, {})[0]
-    assert [r["action_id"] for r in pages.timeline(conn, {}, page=2, page_size=10)["rows"]] == every[10:20]
+    shown = pages.timeline(conn, {}, page=2, page_size=10)["rows"]
+    assert len(every) > 20 and [r["event_id"] for r in shown] == every[10:20]
 
 
 @pytest.mark.parametrize("filters", [c for c in CASES if "certainty" not in c], ids=str)
 def test_the_site_view_counts_once_and_exactly(conn, caps, filters, monkeypatch):
-    """The site's default view (confident actions first, #14): the page's total, chart and "Show all" figure are
+    """The site's default view (confident events first, #14): the page's total, chart and "Show all" figure are
     those of the definition, and each is counted once (a search's documents too) for the whole page."""
     ran = Counter()
     real = query._all
@@ -158,7 +198,7 @@ def test_the_site_view_counts_once_and_exactly(conn, caps, filters, monkeypatch)
     monkeypatch.setattr(query, "_all", real)
     confident = dict(filters, certainty="confident")
     ids, _, total, _ = reference(conn, confident)
-    assert [r["action_id"] for r in data["rows"]] == ids[:7]
+    assert [r["event_id"] for r in data["rows"]] == ids[:7]
     everything = reference(conn, filters)[2]
     if data["total"] is None:
         assert total > query.COUNT_CAP and data["hidden"] == 0
@@ -181,7 +221,7 @@ def values(conn):
         "action": column("SELECT id FROM action_types"),
         "jurisdiction": ["gb", "US", "xx"], "kind": column("SELECT DISTINCT kind FROM documents"),
         "department": column("SELECT DISTINCT department FROM documents") + ["office"],
-        "actor": column("SELECT DISTINCT actor FROM actions") + ["office", "home-office", "government"],
+        "actor": column("SELECT DISTINCT actor FROM events") + ["office", "home-office", "government"],
         "from": ["2019", "2022-06-01", "2024-01"], "to": ["2020", "2023-06-30", "2025-12"],
         "certainty": ["confident", "uncertain"],
         "q": ["Hikvision", "cameras -Hikvision", '"security risk"', "ban* OR remov*", "Dahua OR cameras"],
@@ -215,8 +255,19 @@ def test_counts_are_kept_per_database_contents(built, tmp_path, monkeypatch):
     assert not [sql for sql in ran if sql.startswith("SELECT date, type")], ran  # nor its rows
     monkeypatch.setattr(query, "_all", real)
     newest = first["rows"][0]["pos"]
-    with conn:
-        conn.execute("DELETE FROM listing WHERE pos = ?", (newest,))
+    with conn:  # the unit goes from the listing and its links (#15: a search's count reads the links)
+        for table in ("listing", "listing_documents", "listing_mentions", "listing_targets"):
+            conn.execute(f"DELETE FROM {table} WHERE pos = ?", (newest,))
     after = pages.timeline(conn, filters)  # the listing lost a matching row: counted again, one fewer
     assert newest not in [r["pos"] for r in after["rows"]]
     assert first["total"] is not None and after["total"] == first["total"] - 1
+
+
+def test_an_events_confidence_takes_its_documents_as_independent_reports():
+    """One sentence keeps its confidence; a second document's report raises it; sentences of one document do not."""
+    from db.listing import event_confidence
+
+    assert event_confidence({"a": [0.7]}) == pytest.approx(0.7)
+    assert event_confidence({"a": [0.6], "b": [0.6]}) == pytest.approx(0.84)
+    assert event_confidence({"a": [0.6, 0.6, 0.5]}) == pytest.approx(0.6)
+    assert event_confidence({"a": [None], "b": [0.3]}) == pytest.approx(0.3) and event_confidence({}) == 0.0

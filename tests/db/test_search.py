@@ -43,15 +43,15 @@ def test_phrase_or_and_exclusion(conn):
     assert phrase and all(re.search(r"\x02ceas\w* deploy\w*\x03", r["snippet"] or "", re.I) for r in phrase)
     assert len(timeline(conn, "deployment cease", limit=500)) >= len(phrase)
     assert timeline(conn, '"deployment cease"', limit=500) == []  # the same words, out of order
-    hik = {r["action_id"] for r in timeline(conn, "Hikvision", limit=500)}
-    both = {r["action_id"] for r in timeline(conn, "Hikvision OR Dahua", limit=500)}
-    without = {r["action_id"] for r in timeline(conn, "Hikvision -Dahua", limit=500)}
+    hik = {r["event_id"] for r in timeline(conn, "Hikvision", limit=500)}
+    both = {r["event_id"] for r in timeline(conn, "Hikvision OR Dahua", limit=500)}
+    without = {r["event_id"] for r in timeline(conn, "Hikvision -Dahua", limit=500)}
     assert hik <= both and without <= hik and without != hik
 
 
 def test_filters(conn):
     rows = timeline(conn, "vendor:hikvision action:sanction", limit=100)
-    assert rows and all(r["type"] == "sanction" and "hikvision" in r["targets"] for r in rows)
+    assert rows and all(r["type"] == "sanction" and "hikvision" in r["targets"] + r["context"] for r in rows)
     dated = timeline(conn, "from:2023-01-01 to:2023-12-31", limit=500)
     assert dated and all("2023-01-01" <= r["date"] <= "2023-12-31" for r in dated)
     assert all(r["jurisdiction"] == "US" for r in timeline(conn, "jurisdiction:us", limit=500))

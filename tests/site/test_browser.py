@@ -17,9 +17,13 @@ def page(browser):
 
 
 def test_timeline_loads_without_console_errors_and_shows_events(page, ds_server, artifacts):
-    page.goto(ds_server.url + "/timeline?all=1")  # every action: the page holds 25
+    page.goto(ds_server.url + "/timeline?all=1")  # every event: the page holds 25
     assert page.locator("li.event").count() == 25
-    assert page.locator("li.event blockquote.evidence").first.inner_text().strip()
+    first = page.locator("li.event").first
+    evidence = first.locator("details.evidence-list blockquote.evidence").first
+    assert not evidence.is_visible()  # the sentences wait behind the disclosure
+    first.locator("details.evidence-list summary").click()
+    assert evidence.is_visible() and evidence.inner_text().strip()
     page.screenshot(path=str(artifacts / "timeline.png"), full_page=True)
     assert page.console_errors == []
 

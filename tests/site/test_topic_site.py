@@ -77,15 +77,16 @@ def test_the_topic_speaks_on_the_home_page_and_the_class_target(other, built):
 
 
 def test_the_feed_is_well_formed_atom(other):
-    """/timeline.atom, now a template, parses as Atom with one entry per action shown, text only."""
+    """/timeline.atom, now a template, parses as Atom with one entry per event shown, text only."""
     body = get(other, "/timeline.atom?all=1").content
     filtered = ET.fromstring(get(other, "/timeline.atom?action=sanction").content)
     feed = ET.fromstring(body)
     entries = feed.findall(f"{ATOM}entry")
     assert feed.tag == f"{ATOM}feed" and len(entries) > 10
     for entry in entries:
-        assert entry.find(f"{ATOM}id").text.startswith("tag:policy-tracker,2024:action/")
-        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.find(f"{ATOM}updated").text)
+        assert entry.find(f"{ATOM}id").text.startswith("tag:policy-tracker,2024:event/")
+        for stamp in ("published", "updated"):
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.find(f"{ATOM}{stamp}").text)
         assert entry.find(f"{ATOM}content").get("type") == "text"
     link = filtered.find(f"{ATOM}link[@rel='self']").get("href")
     assert "/timeline.atom?" in link and "action=sanction" in link

@@ -132,8 +132,9 @@ def test_no_payload_runs_on_any_page(hostile, browser, artifacts, figures):
 
 def test_feed_and_json_exports_carry_payloads_only_as_text(hostile):
     ds, _ = hostile
-    atom = httpx.get(ds.url + "/timeline.atom?all=1")  # every action, the hostile ones at any confidence
-    assert atom.content.count(b"<entry>") > 10
+    atom = httpx.get(ds.url + "/timeline.atom?all=1")  # every event, the hostile ones at any confidence
+    # the stories report one act: one entry, whose content lists every story's sentence, title and link
+    assert atom.content.count(b"<entry>") >= 1 and atom.content.count(b"https://hostile.invalid/story/") > 10
     assert b"<script" not in atom.content and b"javascript:" not in atom.content.lower()
     j = httpx.get(ds.url + "/tracker/documents.json")
     assert j.headers["content-type"].startswith("application/json") and j.headers["x-content-type-options"] == "nosniff"
