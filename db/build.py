@@ -147,7 +147,8 @@ def _build(crawl_dir, extracted, out: Path, fresh: bool, max_drop: float, say, c
             _crash(crash_at, "mid-fts")
         with _timed(report, "listing"):
             say("laying out the listing, its summaries and the filter menus")
-            listing.rebuild(db, say)
+            # reports combine into an event's confidence only when the sentences' confidences are calibrated (#15)
+            listing.rebuild(db, say, calibrated=vocabulary.data.get("confidence") is not None)
             directory.rebuild(db, say)  # the index, people and document pages (#17), from the listing's counts
             summaries.rebuild(db)  # vendor_summary, department_summary, scrutiny (#19)
             counts = db.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM actions), "

@@ -119,14 +119,16 @@ def _index(db: sqlite_utils.Database) -> None:
                "(action_rowid, certainty, pos, type, date)")
 
 
-def rebuild(db: sqlite_utils.Database, say=lambda message: None) -> dict:
-    """Drop and refill every listing table from the source tables; returns row counts."""
+def rebuild(db: sqlite_utils.Database, say=lambda message: None, calibrated: bool = True) -> dict:
+    """Drop and refill every listing table from the source tables; returns row counts. ``calibrated``: the
+    sentences' confidences are calibrated probabilities (the topic has a confidence model), so an event's
+    reports combine (``event_confidence``); otherwise an event's confidence is its best sentence's."""
     conn = db.conn
     with conn:
         create(db, drop=True)
         say("listing: rows in date order")
         _departments(conn)
-        _confidence(conn)
+        _confidence(conn, calibrated)
         conn.execute("INSERT INTO listing (unit_id, unit_rowid, doc_rowid, date, type, actor, actor_entity_id, "
                      f"jurisdiction, department, kind, source, certainty) {UNIT_SQL}")
         conn.execute(f"INSERT INTO listing_targets (target, pos) {TARGETS_SQL} ORDER BY 1, 2")
@@ -157,16 +159,20 @@ def event_confidence(by_document: dict) -> float:
     return 1.0 - doubt
 
 
-def _confidence(conn) -> None:
-    """temp.event_confidence: each event's confidence (``event_confidence``)."""
+def _confidence(conn, calibrated: bool = True) -> None:
+    """temp.event_confidence: each event's confidence (``event_confidence``; without calibration, the best
+    sentence's: rules' own estimates are no probabilities to combine)."""
     reports: dict = {}
     for event_id, document_id, confidence in conn.execute(
             "SELECT m.event_id, m.document_id, a.confidence FROM event_mentions m JOIN actions a ON a.id = m.action_id"):
         reports.setdefault(event_id, {}).setdefault(document_id, []).append(confidence)
     conn.execute("DROP TABLE IF EXISTS temp.event_confidence")
     conn.execute("CREATE TEMP TABLE event_confidence (event_id TEXT PRIMARY KEY, confidence REAL NOT NULL)")
-    conn.executemany("INSERT INTO temp.event_confidence VALUES (?, ?)",
-                     [(event_id, event_confidence(docs)) for event_id, docs in reports.items()])
+    def combined(docs: dict) -> float:
+        return event_confidence(docs) if calibrated else max(p or 0.0 for ps in docs.values() for p in ps)
+
+    conn.executemany("INSERT INTO temp.event_confidence (event_id, confidence) VALUES (?, ?)",
+                     [(event_id, combined(docs)) for event_id, docs in reports.items()])
 
 
 def _departments(conn) -> None:
@@ -186,7 +192,7 @@ def _departments(conn) -> None:
             current = parent
     conn.execute("DROP TABLE IF EXISTS temp.actor_department")
     conn.execute("CREATE TEMP TABLE actor_department (entity_id TEXT PRIMARY KEY, department TEXT NOT NULL)")
-    conn.executemany("INSERT INTO temp.actor_department VALUES (?, ?)", found)
+    conn.executemany("INSERT INTO temp.actor_department (entity_id, department) VALUES (?, ?)", found)
 
 
 def _summaries(conn) -> None:

@@ -432,7 +432,7 @@ def entity_id(conn: sqlite3.Connection, slug: str, kind: str) -> str | None:
 
 EXPORT_MAX = 10_000  # rows in one export; past it the export says so and gives where to continue
 EXPORT_CHUNK = 500  # rows read per bounded query (each under the site's time limit)
-INTERNAL = {"pos", "unit_rowid", "doc_rowid", "vendor_list", "snippet", "targets"}
+INTERNAL = {"pos", "unit_rowid", "doc_rowid", "vendor_list", "context_list", "snippet", "targets", "context"}
 
 
 def export_rows(conn: sqlite3.Connection, view: dict, after: int | None = None,
@@ -442,8 +442,15 @@ def export_rows(conn: sqlite3.Connection, view: dict, after: int | None = None,
     data = timeline(conn, view, 1, page_size=size, after=after, counts=False, snippets=False)
     rows = []
     for row in data["rows"]:
-        record = {k: v for k, v in row.items() if k not in INTERNAL}
+        record = {k: v for k, v in row.items() if k not in INTERNAL and k != "evidence"}
         record["vendors"] = "; ".join(v["name"] for v in row.get("vendor_list", []))
+        # an event (#15): flat cells; its first sentence (the primary source's); every sentence is on its page
+        record["vendors_in_context"] = "; ".join(v["name"] for v in row.get("context_list", []))
+        record["evidence"] = row["evidence"][0]["evidence"] if row.get("evidence") else None
+        record["announced_by"] = "; ".join(row.get("announced_by") or [])
+        record["disagreements"] = json.dumps(row["disagreements"], ensure_ascii=False) if row.get(
+            "disagreements") else None
+        record["permalink"] = f"/events/{row['event_id']}"
         rows.append(record)
     return rows, data["older"]
 
@@ -451,7 +458,7 @@ def export_rows(conn: sqlite3.Connection, view: dict, after: int | None = None,
 def export_columns(conn: sqlite3.Connection) -> list[str]:
     """The export's columns when it has no row to take them from (the listing's row columns)."""
     names = [c[0] for c in conn.execute(q.ROW_SQL, ["[]"]).description]
-    return [n for n in names if n not in INTERNAL] + ["vendors"]
+    return [n for n in names if n not in INTERNAL] + ["vendors", "vendors_in_context", "evidence", "permalink"]
 
 
 def export_name(filters: dict, ext: str, listing: str = "timeline") -> str:
