@@ -66,6 +66,8 @@ ORG_WORDS = {"council", "police", "department", "government", "committee", "comm
              "university", "school", "court", "parliament", "assembly", "legislature", "house", "senate"}
 # An undated sentence that says its act came before ("earlier steps", "had already") is not the
 # document's own act of that type, nor news of the day.
+# A passive perfect ("have been instructed", "has been advised"): what was done before the sentence's document.
+PERFECT = re.compile(r"\b(?:have|has) been (?:\w+ly )?[a-z]+(?:ed|en|wn|ld|nt|ught)\b", re.I)
 EARLIER = re.compile(r"\b(?:earlier|previous(?:ly)?|prior|already|in the past|before that)\b", re.I)
 _WORD = re.compile(r"[a-z][a-z'’-]+|\d{3,}")
 STOPWORDS = frozenset("""
@@ -257,6 +259,10 @@ def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy) -> list[Me
                             for v in (action.get("vendors") or ["*"]))
         evidence = action.get("evidence") or ""
         earlier = bool(EARLIER.search(evidence))
+        if basis == "record" and cls == "answer" and PERFECT.search(evidence):
+            # "Departments have been advised ...": an answer telling what was done before, not its own act of
+            # the day; the act is earlier than the answer, its date unknown
+            basis, lo, hi, far_lo, earlier = "undated", None, None, dates.EARLIEST, True
         bound = before - TOLERANCE - NEWS_LAG - 1 if earlier and basis == "undated" and before else before
         out.append(Mention(
             id=action.get("id") or ids[id(action)], document_id=doc_id,

@@ -422,3 +422,20 @@ def test_a_surname_is_the_person_it_names():
         rec(d1["id"], action("legislation", "Elise Stefanik", "2023-04-25", "Stefanik introduced the bill")),
         rec(d2["id"], action("legislation", "Stefanik", "2023-04-26", "Stefanik introduced a drones bill"))])
     assert len(events) == 1
+
+
+def test_an_answer_telling_what_has_been_done_is_not_its_own_act_of_the_day():
+    """"Departments have been advised ..." in an answer is an earlier act, not the answer's own guidance of the
+    day: it stays apart from the guidance the answer itself gives, though both are the department's."""
+    answer = doc("uk_written_questions:1", "written_question", "2023-01-31", "Cabinet Office",
+                 [{"name": "Jeremy Quin", "role": "answering"}])
+    advised = action("guidance", "Cabinet Office", "2023-01-31", "Departments have been advised to consider whether "
+                     "there are sites outside the definition of sensitive sites to which they would extend the same "
+                     "mitigation.")
+    encourage = action("guidance", "Cabinet Office", "2023-01-31", "We encourage all organisations to follow NCSC "
+                       "supply chain security guidance when selecting a technology supplier.", start=300)
+    events = events_of([answer], [rec(answer["id"], advised, encourage)])
+    assert len(events) == 2
+    today = [e for e in events if e["date"] == "2023-01-31" and e["date_basis"] == "record"]
+    assert len(today) == 1 and [m["action_id"] for m in today[0]["mentions"]] == [
+        action_id(answer["id"], "guidance", encourage["start"], encourage["end"])]
