@@ -44,10 +44,16 @@ def _json(value) -> str | None:
 
 def _previous(conn):
     previous, known = {}, {}
-    for doc_id, type_, actor, event_id in conn.execute(
-            "SELECT m.document_id, e.type, e.actor, e.id FROM event_mentions m JOIN events e ON e.id = m.event_id"):
-        previous[(doc_id, type_)] = event_id
-        previous[(doc_id, type_, actor)] = event_id  # several events of one type in a document (nlp/events/ids.py)
+    holders = defaultdict(set)
+    for doc_id, type_, actor, date, event_id in conn.execute(
+            "SELECT m.document_id, e.type, e.actor, e.date, e.id FROM event_mentions m "
+            "JOIN events e ON e.id = m.event_id"):
+        # several events of one type in a document (nlp/events/ids.py): by actor, and by actor and date
+        for key in ((doc_id, type_), (doc_id, type_, actor), (doc_id, type_, actor, date)):
+            holders[key].add(event_id)
+    for key, ids in holders.items():
+        if len(ids) == 1:  # a key two events shared says nothing about which is which
+            previous[key] = next(iter(ids))
     documents = defaultdict(set)
     for event_id, doc_id in conn.execute("SELECT event_id, document_id FROM event_mentions"):
         documents[event_id].add(doc_id)

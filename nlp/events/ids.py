@@ -1,9 +1,9 @@
 """Stable event ids: an event keeps its id across rebuilds and as new sources attach.
 
-The previous build's ids are given as a map from (document id, action type), and
-(document id, action type, actor), to event id: a mention is known by where it is and what it says happened, not by
-its character offsets, so an extractor that moves a sentence boundary does not
-renumber the events. Each new event takes the old id most of its mentions had
+The previous build's ids are given as a map from (document id, action type), (document id,
+action type, actor) and (document id, action type, actor, date) to event id: a mention is known by
+where it is and what it says happened, not by its character offsets, so an extractor that moves a
+sentence boundary does not renumber the events. Each new event takes the old id most of its mentions had
 (each old id goes to one event only, the one holding most of its mentions);
 events with no old id get a new one from their primary document and type. An
 old id that lost its event gets a redirect: to the event that holds most of its
@@ -27,10 +27,12 @@ def _fresh(event: dict, taken: set[str]) -> str:
 
 
 def _keys(event: dict) -> set[tuple]:
-    """(document, type) for each mention, and (document, type, actor): one document can hold several events of
-    a type (several actors of one sentence), and each keeps its own id."""
+    """(document, type) for each mention, (document, type, actor) and (document, type, actor, date): one document
+    can hold several events of a type (several actors of one sentence; an act of the day and an earlier one),
+    and each keeps its own id (a key the previous build gave to two events is left out of ``previous``)."""
     return {(m["document_id"], event["type"]) for m in event["mentions"]} \
-        | {(m["document_id"], event["type"], event.get("actor")) for m in event["mentions"]}
+        | {(m["document_id"], event["type"], event.get("actor")) for m in event["mentions"]} \
+        | {(m["document_id"], event["type"], event.get("actor"), event.get("date")) for m in event["mentions"]}
 
 
 def assign(events: list[dict], previous: dict[tuple[str, str], str] | None = None,
