@@ -25,6 +25,7 @@ from collections import defaultdict
 import sqlite_utils
 
 from .ingest import slug as slugify
+from .listing import create_tables
 
 # a member field's role -> the person page's section
 ROLES = {"asking": "asked", "answering": "answered", "speaker": "spoke", "making": "statement",
@@ -53,11 +54,7 @@ INDEXES = ["CREATE INDEX IF NOT EXISTS document_list_kind ON document_list (kind
 
 
 def create(db: sqlite_utils.Database, drop: bool = False) -> None:
-    for name, columns in TABLES.items():
-        if drop:
-            db.execute(f"DROP TABLE IF EXISTS [{name}]")
-        suffix = " WITHOUT ROWID" if name in WITHOUT_ROWID else ""
-        db.execute(f"CREATE TABLE IF NOT EXISTS [{name}] ({columns}){suffix}")
+    create_tables(db, TABLES, WITHOUT_ROWID, drop)
 
 
 def rebuild(db: sqlite_utils.Database, say=lambda message: None) -> dict:

@@ -101,12 +101,17 @@ WITHOUT_ROWID = {"listing_targets", "listing_documents", "listing_mentions", "li
 INDEXES = [("listing", c) for c in (*SPLITS, *COLUMNS)]
 
 
-def create(db: sqlite_utils.Database, drop: bool = False) -> None:
-    for name, columns in TABLES.items():
+def create_tables(db: sqlite_utils.Database, tables: dict[str, str], without_rowid=(), drop: bool = False) -> None:
+    """Create per-build tables from {name: column definitions} (dropping them first when asked)."""
+    for name, columns in tables.items():
         if drop:
             db.execute(f"DROP TABLE IF EXISTS [{name}]")
-        suffix = " WITHOUT ROWID" if name in WITHOUT_ROWID else ""
+        suffix = " WITHOUT ROWID" if name in without_rowid else ""
         db.execute(f"CREATE TABLE IF NOT EXISTS [{name}] ({columns}){suffix}")
+
+
+def create(db: sqlite_utils.Database, drop: bool = False) -> None:
+    create_tables(db, TABLES, WITHOUT_ROWID, drop)
 
 
 def _index(db: sqlite_utils.Database) -> None:

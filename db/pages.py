@@ -306,18 +306,23 @@ def directory(conn: sqlite3.Connection, section: str, after: str | None = None) 
             "next": rows[INDEX_PAGE - 1]["name"] if len(rows) > INDEX_PAGE else None}
 
 
+def _keyset(where: list[str], params: list, column: str, after: int | None, before: int | None) -> None:
+    """Add a keyset page's bounds (rows after or before a position) to a query's conditions."""
+    if after is not None:
+        where.append(f"{column} > ?")
+        params.append(after)
+    if before is not None:
+        where.append(f"{column} < ?")
+        params.append(before)
+
+
 def document_positions(conn: sqlite3.Connection, kind: str, key: tuple = (), limit: int = DOCUMENT_PAGE,
                        after: int | None = None, before: int | None = None) -> tuple[list[int], bool]:
     """One page of a list of documents (newest first), by position: an index walk that stops at the page."""
     table, columns = DOCUMENT_SETS[kind]
     where = [f"{c} = ?" for c in columns]
     params = list(key)
-    if after is not None:
-        where.append("pos > ?")
-        params.append(after)
-    if before is not None:
-        where.append("pos < ?")
-        params.append(before)
+    _keyset(where, params, "pos", after, before)
     sql = (f"SELECT pos FROM {table}" + (f" WHERE {' AND '.join(where)}" if where else "")
            + f" ORDER BY pos {'DESC' if before is not None else ''} LIMIT ?")
     found = [r[0] for r in conn.execute(sql, (*params, limit + 1))]
@@ -343,12 +348,7 @@ def search_positions(conn: sqlite3.Connection, text: str, doc_kind: str = "", li
     if doc_kind:
         where.append("l.kind = ?")
         params.append(doc_kind)
-    if after is not None:
-        where.append("l.pos > ?")
-        params.append(after)
-    if before is not None:
-        where.append("l.pos < ?")
-        params.append(before)
+    _keyset(where, params, "l.pos", after, before)
     order = "DESC" if before is not None else ""
     if matched <= SEARCH_CAP:
         sql = ("SELECT l.pos FROM documents_fts CROSS JOIN document_list l INDEXED BY document_list_doc_rowid "
