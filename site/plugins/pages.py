@@ -21,7 +21,7 @@ from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import AsgiFileDownload, NotFound, Response
 from markupsafe import Markup, escape
 
-from db import chart, docview, pages
+from db import cards, chart, docview, pages
 
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 TINT = 0.2  # a badge's background: its type's colour at this share over white
@@ -424,6 +424,8 @@ def prepare_jinja2_environment(env):
     env.filters["quotes"] = docview.tidy_quotes  # ``TeX'' quotes (the Federal Register's) as curly quotes
     env.globals["chart_svg"] = chart.svg  # the chart's markup, from Python (a macro was half a page's time)
     env.globals["chart_table_rows"] = chart.table_rows
+    env.globals["event_cards"] = cards.event_list  # the cards and the feed's entries, likewise (#19)
+    env.globals["atom_entries"] = cards.atom_entries
 
 
 @hookimpl

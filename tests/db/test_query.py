@@ -72,9 +72,10 @@ def reference(conn, filters: dict) -> tuple[list[str], dict, int, Counter]:
         where.append(f"(EXISTS (SELECT 1 {MENTIONS} AND a.rowid IN (SELECT rowid FROM actions_fts WHERE actions_fts "
                      f"MATCH :q)) OR EXISTS (SELECT 1 FROM documents_fts WHERE documents_fts MATCH :q AND "
                      f"documents_fts.rowid IN {DOCUMENTS}))")
-        snippet = (f"COALESCE((SELECT (SELECT snippet(actions_fts, 0, char(2), char(3), '…', 24) FROM actions_fts "
-                   f"WHERE actions_fts MATCH :q AND actions_fts.rowid = a.rowid) AS s {MENTIONS} AND s IS NOT NULL "
-                   f"{ORDER} LIMIT 1), (SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM "
+        # the snippet comes from the first matching sentence among those the card lists (query.EVIDENCE_CAP)
+        snippet = (f"COALESCE((SELECT s FROM (SELECT (SELECT snippet(actions_fts, 0, char(2), char(3), '…', 24) "
+                   f"FROM actions_fts WHERE actions_fts MATCH :q AND actions_fts.rowid = a.rowid) AS s {MENTIONS} "
+                   f"{ORDER} LIMIT {query.EVIDENCE_CAP}) WHERE s IS NOT NULL LIMIT 1), (SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM "
                    f"documents_fts WHERE documents_fts MATCH :q AND documents_fts.rowid = d.rowid), "
                    f"(SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM documents_fts WHERE "
                    f"documents_fts MATCH :q AND documents_fts.rowid IN {DOCUMENTS} ORDER BY documents_fts.rowid "
@@ -271,3 +272,15 @@ def test_an_events_confidence_takes_its_documents_as_independent_reports():
     assert event_confidence({"a": [0.6], "b": [0.6]}) == pytest.approx(0.84)
     assert event_confidence({"a": [0.6, 0.6, 0.5]}) == pytest.approx(0.6)
     assert event_confidence({"a": [None], "b": [0.3]}) == pytest.approx(0.3) and event_confidence({}) == 0.0
+
+
+def test_shown_sentences_are_searched_with_the_unit_index_tokenizer(conn):
+    """Snippets of a card's sentences come from a private copy of them (query._sentence_snippets): it must
+    tokenize as the sentences' own full-text index does, or a stemmed search would find a sentence there and
+    not here (issue 19)."""
+    definition = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (query.UNIT_FTS,)).fetchone()[0]
+    assert f"tokenize='{query.UNIT_TOKENIZER}'" in definition.replace('"', "'").replace(" ", "")
+    rows = [{"pos": 7, "evidence": [{"rank": 0, "evidence": "Nothing here."},
+                                    {"rank": 1, "evidence": "The departments banned the cameras."}]}]
+    found = query._sentence_snippets(rows, parse_query("banning camera").fts)  # porter: ban/banned, camera/cameras
+    assert found == {7: "The departments \x02banned\x03 the \x02cameras\x03."}
