@@ -18,7 +18,11 @@ best cluster it is compatible with, or starts its own. Compatible means:
   a near report whose wording matches closely (>= CONFLICT), and the event lists
   the disagreement;
 - a record joins another document's record only when it is the same text
-  (a statement made in both Houses: >= TWIN); two orders are two acts;
+  (a statement made in both Houses: >= TWIN); two orders are two acts; bodies
+  named beside the issuer in a record's sentence share its act (co-issuers),
+  while bodies named together in a report's sentence each act on their own;
+- a mention without an actor that fits several acts equally joins the one by a
+  body its own document names elsewhere, if exactly one is;
 - a type marked ``per_document`` in the vocabulary joins its own document only;
 - a mention with neither actor nor date joins nothing: a mention-level event;
 - in its own document, a mention joins the act of that type whose date it meets,
@@ -58,6 +62,9 @@ class Cluster:
     targets: set[str] = field(default_factory=set)
     open: bool = True
     conflicts: list[Mention] = field(default_factory=list)
+    joint: list[Mention] = field(default_factory=list)  # co-issuers named beside the record's issuer
+    spans: set[tuple] = field(default_factory=set)  # (document, start, end) of the records' sentences
+    sentences: set[tuple] = field(default_factory=set)  # (document, start, end) of every mention
 
 
 @lru_cache(maxsize=1024)
@@ -108,7 +115,8 @@ class Clusterer:
             return None
         rank = min(j[0] for j in judged)
         if rank in _UNIQUE and len(judged) > 1:
-            return None
+            hinted = [j for j in judged if j[0] == rank and self._fits_hint(m, j[4])]
+            return hinted[0][4] if len(hinted) == 1 else None
         best = [j for j in judged if j[0] == rank]
         if len(best) > 1:  # the closest wording wins, then the closest date
             for j in best:
@@ -157,6 +165,8 @@ class Clusterer:
         same_document = m.document_id in c.documents
         if m.type in self.per_document and not same_document:
             return None
+        if same_document and self._co_issuer(m, c):
+            return 0, None, 0
         if m.lo is None and c.lo is not None and m.before is not None and c.lo > m.before:
             return None  # an act after the document that reports it
         if m.lo is None or c.lo is None:
@@ -182,8 +192,9 @@ class Clusterer:
             return 1, similarity, distance
         if relation == "weak" and when == "near":
             return 3, similarity, distance
-        if relation == "conflict" and (m.basis == "record" or m.kind == "act" or when != "near"):
-            return None
+        if relation == "conflict" and (m.basis == "record" or m.kind in ("act", "answer") or when != "near"
+                                       or (m.document_id, m.start, m.end) in c.sentences):
+            return None  # bodies named together in one sentence ("two retailers have stopped buying") each act
         similarity = self._similarity(m, c) if similarity is None else similarity
         if relation == "strong":
             if similarity >= FAR or (m.cue and similarity >= CUE):
@@ -212,6 +223,18 @@ class Clusterer:
             return a == b
         return self.hierarchy.comparable(a, b)
 
+    def _fits_hint(self, m: Mention, c: Cluster) -> bool:
+        """An actorless mention's document names a body in the line of the event's actors."""
+        return any(":" not in a and self.hierarchy.comparable(a, h) for a in c.actors for h in m.hint)
+
+    @staticmethod
+    def _co_issuer(m: Mention, c: Cluster) -> bool:
+        """A body named beside the issuer in the sentence of a record ("the department, the procurement agency
+        and the space agency are hosting ..."): the record is their joint act, one event (the guide's joint
+        guidance: the first-named issuer acts)."""
+        return (m.kind == "act" and m.actor_kind == "organisation" and m.lo is not None
+                and (m.document_id, m.start, m.end) in c.spans)
+
     @staticmethod
     def _may_be_twins(m: Mention, c: Cluster) -> bool:
         """A quick count before the weighted comparison: twin records share most of their words."""
@@ -228,13 +251,18 @@ class Clusterer:
 
     # -- bookkeeping -----------------------------------------------------------
     def _add(self, c: Cluster, m: Mention) -> None:
+        joint = bool(c.mentions) and m.document_id in c.documents and self._co_issuer(m, c)
         relation = self._relation(m, c) if c.mentions else "strong"
         c.mentions.append(m)
         c.documents.add(m.document_id)
+        c.sentences.add((m.document_id, m.start, m.end))
         c.targets |= m.targets
         if m.basis == "record":
             c.records.add(m.document_id)
-        if relation == "conflict":
+            c.spans.add((m.document_id, m.start, m.end))
+        if joint:
+            c.joint.append(m)
+        elif relation == "conflict":
             c.conflicts.append(m)
         elif m.actor:
             if m.actor_kind == "organisation" and not any(":" not in a for a in c.actors):

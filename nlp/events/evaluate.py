@@ -97,10 +97,15 @@ def _match(predicted: dict, gold_actions: list[dict], text: str) -> dict | None:
         return same[0] if same else None
     best, best_score = None, 0.0
     mine = words(predicted.get("evidence") or "")
+    overlapping = []
     for g in same:
         start = text.find(g.get("evidence") or "\x00")
         if start >= 0 and start < predicted["end"] and predicted["start"] < start + len(g["evidence"]):
-            return g
+            overlapping.append(g)
+    if overlapping:  # one sentence, several acts of a type ("two retailers have stopped buying"): the actor's
+        actor = (predicted.get("actor") or "").lower()
+        return next((g for g in overlapping if (g.get("actor") or "").lower() == actor), overlapping[0])
+    for g in same:
         theirs = words(g.get("evidence") or "")
         score = len(mine & theirs) / (len(mine | theirs) or 1)
         if score > best_score:

@@ -68,7 +68,23 @@ ORG_WORDS = {"council", "police", "department", "government", "committee", "comm
 # document's own act of that type, nor news of the day.
 # A passive perfect ("have been instructed", "has been advised"): what was done before the sentence's document.
 PERFECT = re.compile(r"\b(?:have|has) been (?:\w+ly )?[a-z]+(?:ed|en|wn|ld|nt|ught)\b", re.I)
+# An answer that says what the body has done or did ("departments have ceased the deployment", "We have also
+# taken action", "We also committed to ..."): a report of an act before the answer, dated by the answer only as
+# its latest possible day; the answer's own acts of the day are in the present or future ("We encourage",
+# "will publish") or say "today".
+DONE = re.compile(
+    r"\b(?:(?:have|has)\s+(?:also\s+|already\s+|now\s+)?(?!been\b)[a-z]+(?:ed|en|wn|ld|nt|ught)|"
+    r"(?:we|the government)\s+(?:also\s+|then\s+|subsequently\s+|previously\s+|recently\s+)?"
+    r"(?:committed|announced|decided|instructed|introduced|laid|set out|issued|launched|commissioned|"
+    r"undertook|agreed))\b", re.I)
+TODAY = re.compile(r"\b(?:today|this day|this morning|this afternoon|I am|we are)\b", re.I)
+# A report that says its act happened today is news of the day, never a restatement of an earlier act.
+OF_THE_DAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I)
 EARLIER = re.compile(r"\b(?:earlier|previous(?:ly)?|prior|already|in the past|before that)\b", re.I)
+# A report that says its act came well before the news ("It comes months after lawmakers called ...", "MPs have
+# previously urged ..."): not news of the day, though dated by the document.
+LONG_BEFORE = re.compile(r"\b(?:(?:weeks|months|years)\s+(?:after|ago|earlier|before)|(?:have|has|had)\s+previously|"
+                         r"last\s+(?:year|month|summer|autumn|spring|winter))\b", re.I)
 _WORD = re.compile(r"[a-z][a-z'’-]+|\d{3,}")
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -148,6 +164,7 @@ class Mention:
     words: frozenset[str] = field(repr=False)
     cue: bool = False
     earlier: bool = False      # the sentence says the act came before ("earlier", "already")
+    hint: frozenset[str] = frozenset()  # without an actor: the bodies acting in the rest of its document
 
     @property
     def placed(self) -> bool:
@@ -263,6 +280,14 @@ def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy) -> list[Me
             # "Departments have been advised ...": an answer telling what was done before, not its own act of
             # the day; the act is earlier than the answer, its date unknown
             basis, lo, hi, far_lo, earlier = "undated", None, None, dates.EARLIEST, True
+        elif basis == "reported" and OF_THE_DAY.search(evidence):
+            far_lo = lo
+        elif basis == "reported" and LONG_BEFORE.search(evidence):
+            basis, lo, hi, far_lo, earlier = "undated", None, None, dates.EARLIEST, True
+        elif basis == "record" and cls == "answer" and DONE.search(evidence) and not TODAY.search(evidence):
+            # "departments have ceased the deployment ...": a report of the body's earlier act (a restatement when
+            # its words match one), else dated by the answer as news of the day is
+            basis, lo, far_lo = "reported", lo + TOLERANCE - NEWS_LAG, dates.EARLIEST
         bound = before - TOLERANCE - NEWS_LAG - 1 if earlier and basis == "undated" and before else before
         out.append(Mention(
             id=action.get("id") or ids[id(action)], document_id=doc_id,
@@ -273,6 +298,13 @@ def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy) -> list[Me
             lo=lo, hi=hi, far_lo=far_lo, before=bound,
             targets=targets, context=context - targets, doc_date=doc_day, kind=cls, source=source,
             words=words(evidence), cue=bool(CUE.search(evidence)), earlier=earlier))
+    # a sentence that names no actor (a quote, a passive: "cameras have been taken out of the department's sites")
+    # speaks of the story's actors: the bodies its document's other sentences name, a hint among acts that fit it
+    # equally
+    bodies = frozenset(m.actor for m in out if m.actor_kind == "organisation")
+    for m in out:
+        if m.actor is None and bodies:
+            m.hint = bodies
     return out
 
 

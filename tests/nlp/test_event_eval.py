@@ -28,6 +28,20 @@ def test_bcubed_on_a_known_example():
     assert lumped["precision"] == 0.5 and lumped["recall"] == 1.0 and lumped["lumped"] == ["G + H"]
 
 
+def test_an_extracted_action_matches_the_label_of_its_own_actor_in_a_shared_sentence():
+    """'Tesco and Morrisons have stopped buying ...' labelled as two acts: each extracted action is scored
+    against its own actor's label, so resolving them as two events is right and as one is a lump."""
+    text = "Tesco and Morrisons have stopped buying Chinese-made cameras."
+    gold = [{"type": "ban_procurement", "actor": actor, "date": "2023-06-08", "evidence": text, "vendors": ["*"],
+             "event": f"GB:ban_procurement:2023-06-08:{actor.lower()}"} for actor in ("Tesco", "Morrisons")]
+    record = {"id": "news:1", "kind": "news", "published": "2023-06-08", "jurisdiction": "GB", "text": text,
+              "gold": {"actions": gold}}
+    extracted = [{"id": "news:1", "vendors": [], "actions": [
+        dict(g, start=0, end=len(text)) for g in gold]}]
+    report = evaluate([record], extracted)["extracted"]
+    assert report["gold_events"] == 2 and report["events"] == 2 and report["f1"] == 1.0
+
+
 def test_split_by_story_keeps_each_story_on_one_side():
     """The held-out half never shares a story with the tuning half, and the split is the same every time."""
     records = [{"id": str(i), "story": f"s{i % 7}"} for i in range(40)]

@@ -439,3 +439,108 @@ def test_an_answer_telling_what_has_been_done_is_not_its_own_act_of_the_day():
     today = [e for e in events if e["date"] == "2023-01-31" and e["date_basis"] == "record"]
     assert len(today) == 1 and [m["action_id"] for m in today[0]["mentions"]] == [
         action_id(answer["id"], "guidance", encourage["start"], encourage["end"])]
+
+
+def test_bodies_named_beside_the_issuer_of_a_record_share_its_act():
+    """A notice of three agencies ("DoD, GSA, and NASA are hosting ...") is one act, not three cards; the
+    co-issuers are named, not listed as disagreeing actors."""
+    notice = doc("us_federal_register:2019-11490", "federal_register", "2019-06-03", "Defense Department",
+                 jurisdiction="US")
+    evidence = ("DoD, GSA, and NASA are hosting a public meeting on the implementation of section 889 of the "
+                "NDAA for FY 2019.")
+    events = events_of([notice], [rec(notice["id"], *[
+        action("legislation", actor, "2019-06-03", evidence) for actor in (
+            "US Department of Defense", "General Services Administration",
+            "National Aeronautics and Space Administration")])])
+    assert len(events) == 1 and len(events[0]["mentions"]) == 3
+    assert events[0]["actor"] == "US Department of Defense" and events[0]["date_basis"] == "record"
+    assert not [d for d in events[0]["disagreements"] if d["field"] == "actor"]
+
+
+def test_bodies_named_together_in_a_report_each_keep_their_own_act():
+    """News that 'Tesco, Morrisons and M&S have stopped buying' such cameras reports three decisions: only the
+    record of a joint act makes co-issuers one event."""
+    news = doc("news:retailers", "news", "2023-06-08", jurisdiction="GB")
+    evidence = "Tesco, Morrisons and M&S have stopped buying Chinese-made CCTV cameras."
+    events = events_of([news], [rec(news["id"], *[
+        action("ban_procurement", actor, "2023-06-08", evidence) for actor in ("Tesco", "Morrisons", "M&S")])])
+    assert len(events) == 3
+
+
+def test_an_answer_saying_what_departments_have_done_restates_the_earlier_act():
+    """'I can confirm that departments have ceased the deployment ...' in an answer of 2023 is the statement
+    of 24 November 2022 told again, not a new ban of the answer's day; said in the present, it would be."""
+    wms, wms_rec = statement()
+    answer = doc("uk_written_questions:2", "written_question", "2023-07-24", "Cabinet Office",
+                 [{"name": "Alex Burghart", "role": "answering"}])
+    done = rec(answer["id"], action(
+        "ban_installation", "Cabinet Office", "2023-07-24",
+        "I can confirm that departments have ceased the deployment of surveillance equipment produced by companies "
+        "subject to the National Intelligence Law of the People's Republic of China onto sensitive sites."))
+    events = events_of([wms, answer], [wms_rec, done])
+    assert len(events) == 1 and events[0]["date"] == "2022-11-24"
+    assert by_document(events)[answer["id"]]["primary_document"] == wms["id"]
+    today = rec(answer["id"], action(
+        "ban_installation", "Cabinet Office", "2023-07-24",
+        "Today I am instructing departments to cease the deployment of drones produced by such companies onto "
+        "sensitive sites."))
+    assert len(events_of([wms, answer], [wms_rec, today])) == 2
+
+
+def test_a_sentence_without_actor_takes_the_act_of_its_storys_body():
+    """"Where those cameras are found they're going to be removed", in a story whose other sentence is the
+    Defence minister's, joins Defence's removal, not the War Memorial's of the same week."""
+    defence = doc("news:def", "news", "2023-02-09", jurisdiction="AU")
+    memorial = doc("news:awm", "news", "2023-02-08", jurisdiction="AU")
+    story = doc("news:quote", "news", "2023-02-09", jurisdiction="AU")
+    records = [
+        rec(defence["id"], action("remove", "Department of Defence", "2023-02-09",
+                                  "Defence will remove Chinese-made cameras from its sites.")),
+        rec(memorial["id"], action("remove", "Australian War Memorial", "2023-02-08",
+                                   "The Australian War Memorial will take out its Chinese-linked cameras.")),
+        rec(story["id"], action("review", "Department of Defence", "2023-02-09",
+                                "The minister will order an assessment of the cameras in the department."),
+            action("remove", None, "2023-02-09", "Where those particular cameras are found they're going "
+                   "to be removed.", start=100)),
+    ]
+    removals = [e for e in events_of([defence, memorial, story], records) if e["type"] == "remove"]
+    assert len(removals) == 2
+    assert {m["document_id"] for m in by_document(removals)[story["id"]]["mentions"]} == {story["id"],
+                                                                                           defence["id"]}
+    alone = [r if r["id"] != story["id"] else rec(story["id"], r["actions"][1]) for r in records]
+    assert len([e for e in events_of([defence, memorial, story], alone) if e["type"] == "remove"]) == 3
+
+
+def test_a_report_that_its_act_came_months_before_is_not_news_of_the_day():
+    """'It comes months after dozens of lawmakers called for a ban' does not join the lawmakers' call of the
+    document's week; it may join the earlier call it restates."""
+    call = doc("news:july", "news", "2022-07-05", jurisdiction="GB")
+    week = doc("news:nov1", "news", "2022-11-22", jurisdiction="GB")
+    later = doc("news:nov2", "news", "2022-11-26", jurisdiction="GB")
+    events = events_of([call, week, later], [
+        rec(call["id"], action("call_for_ban", "MPs", "2022-07-05",
+                               "Dozens of MPs called for a ban on the sale of Hikvision and Dahua cameras.")),
+        rec(week["id"], action("call_for_ban", "MPs", "2022-11-22",
+                               "MPs urged ministers to remove cameras from Parliament.")),
+        rec(later["id"], action("call_for_ban", "lawmakers", "2022-11-26",
+                                "It comes months after dozens of lawmakers called for a ban on the sale of "
+                                "Hikvision and Dahua cameras.")),
+    ])
+    assert len(events) == 2
+    assert {m["document_id"] for m in by_document(events)[later["id"]]["mentions"]} == {call["id"], later["id"]}
+
+
+def test_a_report_of_todays_act_is_not_a_restatement_of_an_earlier_one():
+    """'Today, Senator Scott applauded the passage of his amendment' (2023) is not the committee's passage of
+    his bill in 2020, however alike the press releases are worded."""
+    first = doc("gov:scott1", "gov_other", "2020-03-11", jurisdiction="US")
+    second = doc("gov:scott2", "gov_other", "2023-07-20", jurisdiction="US")
+    events = events_of([first, second], [
+        rec(first["id"], action("legislation", "Rick Scott", "2020-03-11",
+                                "Today, Senator Rick Scott applauded the passage of his American Security Drone "
+                                "Act by the Senate Homeland Security Committee.")),
+        rec(second["id"], action("legislation", "Rick Scott", "2023-07-20",
+                                 "Today, Senator Rick Scott applauded the passage of his amendment to add his "
+                                 "American Security Drone Act to the NDAA.")),
+    ])
+    assert len(events) == 2
