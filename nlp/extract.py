@@ -70,7 +70,7 @@ def _meta(record: dict, topic: Topic, title_context: re.Pattern | None) -> dict:
         "issuer": issuer, "title_vendors": title_vendors,
         "title_topical": bool(title_vendors) or bool(title_context and title_context.search(title)),
         "speaker": speaker, "jurisdiction": record.get("jurisdiction") or "",
-        "published": record.get("published"), "kind": record.get("kind") or "",
+        "published": record.get("published"), "kind": record.get("kind") or "", "peers": topic.peers,
     }
 
 
@@ -195,6 +195,8 @@ def _assemble(relevance: Relevance, record: dict, docs: list) -> dict:
             elif label == "ORG":
                 orgs.append(span.kb_id_)
             elif label == "PERSON":
+                if part != "text":  # someone named only in the title is not listed (guide 4)
+                    continue
                 people.append(span.kb_id_)
             else:
                 continue
@@ -208,8 +210,14 @@ def _assemble(relevance: Relevance, record: dict, docs: list) -> dict:
     text = record.get("text") or ""
     for person in record.get("people") or []:  # the asker, answerer or speaker: a person of the text if named in it
         name = person.get("name") if isinstance(person, dict) else person
-        if name and (name in text or any(name.startswith(p + " ") for p in people)):  # "Lord Alton" -> his title
-            people.append(name)
+        if not name or not isinstance(name, str):
+            continue
+        if name in text or name.lower() in text.lower() or any(name.startswith(p + " ") for p in people) \
+                or any(" " in name and name.lower().endswith(" " + p.lower()) for p in people):
+            people.append(name)  # "Lord Alton" -> his title; "Minister Example" -> the answerer "Jo Example"
+    peers = docs[0]._.meta.get("peers") if docs else None
+    if peers:  # "Lord Alton" -> "Lord Alton of Liverpool", the Hansard title (topic data)
+        people = [peers.get(p, p) for p in people]
     vendors, orgs = _unique(vendors), _unique(orgs)
     relevant, reasons = relevance.assess(title, record.get("text") or "", vendors, has_class,
                                          actions, record.get("kind"))

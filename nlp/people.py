@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import re
 
-_UP = r"A-ZÀ-ÖØ-Þ"
-_LOW = r"a-zß-öø-ÿ"
+_UP = r"A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+_LOW = r"a-zß-öø-ÿā-ž"  # Latin-1 and Latin Extended-A ("Yeşilgöz", "Ó Fearghaíl")
 CW = rf"(?:[{_UP}]['’])?[{_UP}][{_LOW}'’\-]+(?:[{_UP}][{_LOW}'’\-]+)?"  # "Ellison", "McManus", "O’Rielly"
 INITIAL = rf"[{_UP}]\."
-# a name: two or three capitalised words, middle initials allowed ("Alan F. Estevez"), or initials and a
-# surname ("J.M.A. Lensink")
-NAME = rf"(?:(?:{INITIAL}){{1,3}}[ \t]?{CW}|{CW}(?:[ \t]+(?:{INITIAL}[ \t]+)?{CW}){{1,2}})"
+# lower-case particles and a lone capital of a surname: "Leila de Lima", "Vincent van Quickenborne", "Seán Ó Fearghaíl"
+PARTICLE = rf"(?:van|von|de|der|den|del|della|di|da|du|dos|la|le|ter|ten|bin|[{_UP}])"
+# a name: two or three capitalised words, middle initials and particles allowed ("Alan F. Estevez"), or
+# initials and a surname ("J.M.A. Lensink")
+NAME = rf"(?:(?:{INITIAL}){{1,3}}[ \t]?{CW}|{CW}(?:[ \t]+(?:{INITIAL}[ \t]+|{PARTICLE}[ \t]+)?{CW}){{1,2}})"
 ONE = rf"{CW}(?:[ \t]+{CW})?"  # a surname alone or a short name, in lists after a plural title
 
 PEER = re.compile(rf"\b(?:The[ \t]+)?(Lord|Baroness|Lady|Viscount|Earl|Baron)[ \t]+({CW}(?:[ \t]+{CW})?"
@@ -29,30 +31,54 @@ TITLES = (r"Sir|Dame|Dr\.?|Professor|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Senator|Sen
           r"Congresswoman|Councillor|Cllr\.?|Commissioner|Secretary|Minister|President|Ambassador|Chairman|"
           r"Chairwoman|Chairperson|Chair|Director|Premier|Chancellor|Governor|Mayor|Judge|Justice|Inspector|"
           r"Superintendent|Constable|General|Gen\.|Admiral|Colonel|Col\.|Captain|Lt\.|Sheriff|Attorney-General|"
-          r"Treasurer|Speaker|Leader|Member|Officer|Spokesperson|Spokesman|Spokeswoman")
-TITLED = re.compile(rf"\b(?:{TITLES})[ \t]+({NAME})")
+          r"Treasurer|Speaker|Leader|Member|Officer|Spokesperson|Spokesman|Spokeswoman|Delegate|Counsel|Administrator|"
+          r"Presenter|Reporter|Editor|Correspondent|Lawmaker|Assemblyman|Assemblywoman|Assemblymember")
+TITLED = re.compile(rf"\b(?:{TITLES}),?[ \t]+({NAME})")
 # titles that also go before a surname alone: "Mr Marles", "Senator Watt", "Commissioner Carr"
 SURNAME_TITLES = re.compile(rf"\b(?:Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Sir|Dame|Senator|Sen\.|Rep\.|Representative|"
                             rf"Congressman|Congresswoman|Councillor|Cllr\.?|Commissioner|President|Chairman|"
                             rf"Chairwoman|Judge|Governor|Mayor|Premier|Professor|Prof\.?|Minister|Secretary)"
                             rf"[ \t]+({CW})\b"
-                            rf"(?![ \t]+[{_UP}])")
+                            rf"(?![ \t]+(?:{PARTICLE}[ \t]+)?[{_UP}])")
 # a role in lower case before a name: "defence minister Richard Marles", "marketing director Justin Hollis"
 ROLE = re.compile(rf"\b(?:minister|secretary|senator|councillor|chairman|chairwoman|chair|director|spokesman|"
                   rf"spokeswoman|spokesperson|researcher|reporter|correspondent|editor|commissioner|governor|"
                   rf"president|premier|mayor|leader|officer|lawyer|professor|judge|chief|head|analyst|expert|"
                   rf"founder|co-founder|trustee|manager|executive|CEO|official|member|MP|TD|MLA|MSP|MEP|"
                   rf"blogger|campaigner|activist|deputy|inspector|superintendent|photographer|writer|ambassador|"
-                  rf"Cathaoirleach|Comhairle|emeritus)[ \t]+({NAME})")
+                  rf"Cathaoirleach|Comhairle|emeritus|lawmaker|legislator|delegate|counsel|presenter|administrator|adviser|"
+                  rf"advisor|journalist|economist|engineer|scientist|academic),?[ \t]+({NAME})")
+# a title with its office before a name: "Secretary of State Mike Pompeo", "Under Secretary for Industry and
+# Security Alan F. Estevez", "Director of Policy and Advocacy Sam Goodman": the last two words (with an initial)
+TITLE_OF = re.compile(rf"\b(?:Secretary|Minister|Director|Commissioner|Chair|Chairman|Chairwoman|Head|Chief|"
+                      rf"President|Governor|Ambassador|Administrator|Attorney[ -]General|Chancellor)[ \t]+(?:of|for)[ \t]+"
+                      rf"(?:(?:[{_UP}][\w’'&.-]*|and|of|the|for|&)[ \t]+){{0,6}}?[{_UP}][\w’'&.-]*,?[ \t]+"
+                      rf"({CW}(?:[ \t]+{INITIAL})?[ \t]+{CW})(?![ \t]+[{_UP}])(?![\w’'-])")
+# a member in capitals in a bill's heading: "Mr. GIMENEZ (for himself, Mr. GREEN of Tennessee", "By Ms. STEFANIK:",
+# "BY SENATOR MILLIGAN"
+CAPITALS = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|MR|MRS|MS|Senator|SENATOR|Representative|REPRESENTATIVE|Rep|REP)\.?[ \t]+"
+                      rf"([{_UP}]{{3,}}(?:-[{_UP}]{{2,}})?)\b(?![ \t]*[{_LOW}])")
+# a signature: a name on its own line over a job title ("Justin Hollis\nMarketing Director")
+SIGNATURE = re.compile(rf"(?:^|\n)[ \t]*({NAME})[ \t]*\n[ \t]*(?:[{_UP}][\w&-]*[ \t]+){{0,3}}(?:Director|Manager|"
+                       rf"Officer|Secretary|Minister|Commissioner|Editor|Chair|President|Counsel|Head|Chief|Adviser|"
+                       rf"Advisor|Lead|Analyst|Coordinator|Representative)\b")
+# a byline line: names and their outlet or date ("Lily Zhou, The Epoch Times.", "Vikrant Shekhawat, Sep 29, 2024.",
+# "17 October 2019. Ann Writer and Tom Other, Reuters:")
+_DATE = r"(?:\d{1,2}[ \t]+[A-Z][a-z]+\.?[ \t]+\d{4}|[A-Z][a-z]+\.?[ \t]+\d{1,2},?[ \t]+\(?\d{4}\)?)"
+LINE_BYLINE = re.compile(rf"(?:^|\n)[ \t]*(?:{_DATE}\.[ \t]+)?({NAME}(?:(?:,|[ \t]+and)[ \t]+{NAME}){{0,3}}),[ \t]+"
+                         rf"(?=[^\n]{{0,60}}?(?:{_DATE}|[.:](?:[ \t]|\n|$)))")
 HON = re.compile(rf"\b(?:The[ \t]+)?(?:Rt\.?[ \t]+)?Hon\.?[ \t]+({NAME})")
-INVERTED = re.compile(rf"\b(?:said|says|reports|reported|writes|wrote|according to)[ \t]+({NAME})(?=[,.;:]|$)", re.M)
+INVERTED = re.compile(rf"\b(?:said|says|reports|reported|writes|wrote|according to|welcomed by|signed by)[ \t]+({NAME})(?=[,.;:]|$)", re.M)
 MEMBER_FOR = re.compile(rf"\bMember for [^()\n]{{2,60}}\(({NAME})\)")
 DATED_BYLINE = re.compile(rf"(?:^|\n)({NAME}),[ \t]+\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[{_UP}][{_LOW}]+[ \t]+\d{{4}}")
 MEMBER_PLACE = re.compile(rf"(?:^|\n|\.[ \t]+)({NAME})[ \t]+\([{_UP}][^()\n]{{2,60}}\)")
-BYLINE = re.compile(rf"(?:^|\n|[.;(][ \t]*|,[ \t]+)(?:[Bb]y|Reporting by|Editing by|Writing by|Additional "
-                    rf"reporting by|Contact reporter|CONTACT:|[Cc]ontact:)[ \t]+({NAME}(?:[ \t]*(?:,|&|and)[ \t]+"
-                    rf"{NAME})*)")
-CREDIT = re.compile(rf"\(({NAME})[ \t]*/|(?:Photo|Picture|Image|Credit)s?:[ \t]+(?:[^()\n]*\(({NAME})\)|({NAME}),)")
+_PLACE = rf"(?:[ \t]+in[ \t]+{CW}(?:[ \t]+{CW})?)?"  # "Reporting by Ann Writer in Washington and ..."
+BYLINE = re.compile(rf"(?:(?:^|\n|[.;(][ \t]*|,[ \t]+)(?:[Bb]y|Reporting by|Editing by|Writing by|Additional "
+                    rf"reporting by|Contact reporter|[Cc]ontact:)|[Ww]ritten by|(?:briefing|report|article|column|"
+                    rf"analysis|commentary|op-ed|blog post|letter) by|CONTACT:)[ \t]+({NAME}{_PLACE}(?:[ \t]*(?:,|&|and)"
+                    rf"[ \t]+{NAME}{_PLACE})*)")
+CREDIT = re.compile(rf"\(({NAME})[ \t]*/|(?:Photo|Picture|Image|Credit|[Ff]eatured image|[Pp]hotograph)s?:[ \t]+"
+                    rf"(?:[^()\n]*\(({NAME})\)|({NAME})(?:,|[ \t]*/|\.?[ \t]*(?:\n|$)))")
 PLURAL = re.compile(rf"\b(?:Senators|Commissioners|Representatives|Reps\.|Congressmen|Councillors|MPs|Ministers|"
                     rf"lawyers|members|Members|directors|senators|commissioners)[ \t]+({ONE}(?:,[ \t]+(?:and[ \t]+)?"
                     rf"{ONE})*(?:,?[ \t]+and[ \t]+{ONE})?)")
@@ -88,6 +114,10 @@ NOT_NAMES = {
     "Amendment", "Regulation", "Regulations", "Law", "Laws", "Program", "Programme", "Plan", "Strategy", "Review",
     "Update", "Budget", "Estimates", "Hansard", "Debate", "Debates", "Questions", "Without", "Notice", "Hon.",
     "Press", "Initiative", "Branch", "Efforts", "No", "Canadian", "Associated", "Agence", "Ceann", "Comhairle",
+    "Counsel", "Manager", "Reporter", "Administrator", "Presenter", "Editor", "Managing", "Pro", "Tempore",
+    "Correspondent", "Delegate", "Lawmaker", "Analyst", "Featured", "Written", "Applauds", "Welcomes", "Introduces",
+    "Announces", "Statement", "Release", "Insider", "Securities", "Journal", "Bundestag", "Bank", "Capital",
+    "Partners", "Senators", "Representatives", "Reps", "Congressmen", "Commissioners", "Councillors", "Herald", "Tribune", "Gazette", "Magazine", "Weekly", "Post", "Radio", "Television", "TV", "Drucksache",
 }
 HONORIFIC = re.compile(r"^(?:Sir|Dame|Dr\.?|Professor|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Senator|Sen\.|Rep\.|"
                        r"Representative|Congressman|Congresswoman|Councillor|Cllr\.?|The|Rt\.?|Hon\.?)\s+")
@@ -104,6 +134,9 @@ def _clean(text: str, start: int, name: str, keep_single: bool = False, not_name
         words = words[1:]
         while offset < len(text) and text[offset] in " \t":
             offset += 1
+    cut = next((i for i, w in enumerate(words[:-1]) if POSSESSIVE_WORD.search(w)), None)
+    if cut is not None:  # "Rick Example’s Bipartisan Act": the owner is the name
+        words = words[:cut + 1]
     while words and words[-1] in not_names:
         words = words[:-1]
     if not words:
@@ -123,32 +156,39 @@ def _clean(text: str, start: int, name: str, keep_single: bool = False, not_name
 # name at every capital letter): (keyword, the name ending right before the keyword, window)
 SAID_KEY = re.compile(r"\b(?:said|says|told|announced|wrote|writes|added|stated|warned|argued|claimed|insisted|"
                       r"explained|confirmed|ordered|orders|urged|urges|noted|asked|replied|answered|welcomed|called|"
-                      r"described|acknowledged|admitted|revealed)\b")
+                      r"described|acknowledged|admitted|revealed|moved|introduced|tabled)\b")
 SAID_NAME = re.compile(rf"\b({NAME})(?:,[ \t][^,.\n]{{3,80}},|[ \t]+of[ \t]+[^,.\n]{{2,40}}?|,)?[ \t]+$")
 APPOSITION_KEY = re.compile(r"\b(?i:minister|secretary|MP|senator|commissioner|spokesperson|spokesman|spokeswoman|"
                             r"chair|chairman|chairwoman|director|official|peer|MEP|congressman|congresswoman|"
                             r"representative|leader|head|chief|founder|reporter|secretary general|president|"
-                            r"ambassador)\b")
+                            r"ambassador|editor|analyst|adviser|advisor|CEO|counsel|lawyer|attorney|manager|"
+                            r"correspondent|journalist|researcher|professor|economist|campaigner|activist)\b")
 APPOSITION_NAME = re.compile(rf"\b({NAME}),[ \t]+(?:(?:the|a|an|its|his|her)[ \t]+)?(?:[\w’'-]+[ \t]+){{0,3}}?$")
 SUFFIX_KEY = re.compile(r"[ \t](?:MP|MSP|MLA|TD|MEP|MS|QC|KC|MBE|OBE|CBE)\b")
 GOVERNMENT_KEY = re.compile(r"[ \t](?:government|administration)\b")
 NAME_END = re.compile(rf"\b({NAME})$")
+PARTY_KEY = re.compile(r"[ \t]\((?:[RDI]|Rep|Dem)[-–][ \t]?[A-Z][\w.]*\)")  # "Jane Doe (R-Fla.)"
+WHO_KEY = re.compile(r",[ \t]+who[ \t]+(?:chairs|heads|leads|is|was|has|had|sits|represents|serves)\b")
+NAME_COMMA = re.compile(rf"\b({NAME})$")
 BACKWARDS = ((SAID_KEY, SAID_NAME, 140), (APPOSITION_KEY, APPOSITION_NAME, 130), (SUFFIX_KEY, NAME_END, 60),
-             (GOVERNMENT_KEY, NAME_END, 60))
+             (GOVERNMENT_KEY, NAME_END, 60), (WHO_KEY, NAME_COMMA, 60), (PARTY_KEY, NAME_END, 60))
 
 
 def _backwards(text: str):
     for key, name, width in BACKWARDS:
         for k in key.finditer(text):
+            if name is APPOSITION_NAME and text.rfind(",", max(0, k.start() - 50), k.start()) < 0:
+                continue  # an apposition needs its comma: most role words stand in no apposition
             m = name.search(text, max(0, k.start() - width), k.start())
             if m:
                 yield m
 
 
 # a pattern is tried only when a word it needs is in the text (a substring test costs next to nothing)
-NEEDS = {"HON": ("Hon",), "MEMBER_FOR": ("Member for",),
+NEEDS = {"HON": ("Hon",), "MEMBER_FOR": ("Member for",), "TITLE_OF": (" of ", " for "),
+         "CAPITALS": ("MR", "MS", "Mr", "Ms", "SENATOR", "Senator", "REP", "Rep"), "SIGNATURE": ("\n",),
          "PEER": ("Lord", "Baroness", "Lady", "Viscount", "Earl", "Baron"),
-         "CREDIT": ("/", "Photo", "Picture", "Image", "Credit"), "MEMBER_PLACE": ("(",),
+         "CREDIT": ("/", "Photo", "Picture", "Image", "image", "Credit"), "MEMBER_PLACE": ("(",),
          "PLURAL": ("Senators", "Commissioners", "Representatives", "Reps.", "Congressmen", "Councillors", "MPs",
                     "Ministers", "lawyers", "members", "Members", "directors", "senators", "commissioners")}
 
@@ -165,9 +205,15 @@ def people(text: str, not_names: set[str] | frozenset[str] = frozenset(NOT_NAMES
         if name.split()[0] in not_names:
             continue
         title = "Baroness" if m.group(1) == "Lady" else m.group(1)  # Hansard's "Lady Northover" is a baroness
-        yield m.start(1), m.end(2), f"{title} {POSSESSIVE.sub('', name)}"
+        name = re.sub(r"['’]s\b", "s", POSSESSIVE.sub('', name)) if " of " in name else POSSESSIVE.sub('', name)
+        yield m.start(1), m.end(2), f"{title} {name}"  # Hansard writes "of Kings Heath" without the apostrophe
+    for m in CAPITALS.finditer(text) if _needed("CAPITALS", text) else ():
+        word = m.group(1).title()
+        if word not in not_names and m.group(1) not in ("MP", "MPS"):
+            yield m.start(1), m.end(1), word
     for name, single in (("TITLED", False), ("SURNAME_TITLES", True), ("ROLE", False), ("HON", False),
-                         ("MEMBER_PLACE", False), ("INVERTED", False), ("MEMBER_FOR", False), ("DATED_BYLINE", False)):
+                         ("MEMBER_PLACE", False), ("INVERTED", False), ("MEMBER_FOR", False), ("DATED_BYLINE", False),
+                         ("TITLE_OF", False), ("SIGNATURE", False)):
         if not _needed(name, text):
             continue
         for m in globals()[name].finditer(text):
@@ -178,13 +224,14 @@ def people(text: str, not_names: set[str] | frozenset[str] = frozenset(NOT_NAMES
         found = _clean(text, m.start(1), m.group(1), not_names=not_names)
         if found:
             yield found
-    for pattern in (BYLINE, PLURAL):
+    for pattern in (BYLINE, PLURAL, LINE_BYLINE):
         if pattern is PLURAL and not _needed("PLURAL", text):
             continue
         for m in pattern.finditer(text):
             start = m.start(1)
             for piece in _SPLIT.split(m.group(1)):
                 at = text.find(piece, start)
+                piece = re.sub(rf"{_PLACE}$", "", piece) if " in " in piece else piece
                 found = _clean(text, at, piece, keep_single=pattern is PLURAL, not_names=not_names) \
                     if piece and at >= 0 else None
                 if found:
@@ -203,7 +250,8 @@ def merge(names: list[str]) -> list[str]:
     names = list(dict.fromkeys(n for n in names if n))
     out = []
     for n in names:
-        longer = [o for o in names if o != n and (o.startswith(n + " ") or o.endswith(" " + n))]
+        low = n.lower()  # "De Lima" at a sentence's start is the "Leila de Lima" of the text
+        longer = [o for o in names if o != n and (o.startswith(n + " ") or o.lower().endswith(" " + low))]
         if not longer:
             out.append(n)
     return out

@@ -50,6 +50,18 @@ class Topic:
     def patterns(self, name: str) -> list[dict]:
         return self.data["patterns"].get(name, [])
 
+    @property
+    def peers(self) -> dict[str, str]:
+        """A peer's short title -> the Hansard title with its territorial designation (vocab ``peers``):
+        "Lord Smith" -> "Lord Smith of Example", when the vocabulary holds one such peer of that short title."""
+        if "_peers" not in self.__dict__:
+            short: dict[str, list[str]] = {}
+            for title in self.vocab.get("peers") or []:
+                if " of " in title:
+                    short.setdefault(title.split(" of ")[0], []).append(title)
+            self._peers = {k: v[0] for k, v in short.items() if len(v) == 1}
+        return self._peers
+
     def action_types(self) -> list[str]:
         return list(self.vocab["actions"])
 
