@@ -726,11 +726,21 @@ class ActionRules:
         deadline, never after the document's date."""
         published = ctx["published"]
         best = None
+        lead = _stripped(self.text, sent)[0]
         for start, end, value, deadline, relative in doc._.dates or []:
             if start >= sent.start_char and end <= sent.end_char and not deadline:
                 if published and value[:len(published)] > published[:len(value)]:
                     continue
-                rank = (relative, max(start - trigger.end_char, trigger.start_char - end, 0))
+                if start == lead and value == published and re.match(r"\s*[.,]", self.text[end:end + 2]):
+                    continue  # "23 May 2019. The company said on Wednesday ...": a dateline is the document's date
+                # a date that opens the sentence ("In June this year the office committed to ..., extending its
+                # November 2022 directive") scopes over it; else the nearest, a written-out one first
+                opening = bool(re.fullmatch(r"[\W]*(?:(?:back|and|but|then|so|also|later|earlier)[ \t,]+)?",
+                                            self.text[lead:start], re.I))
+                between = any(d[0] >= end and d[1] <= trigger.start_char and not d[4]
+                              for d in doc._.dates or [] if d[0] >= sent.start_char)
+                opening = opening and end <= trigger.start_char and not between
+                rank = (not opening, relative, max(start - trigger.end_char, trigger.start_char - end, 0))
                 if best is None or rank < best[0]:
                     best = (rank, value)
         if best is not None:

@@ -45,9 +45,10 @@ MONTHS["sept"] = 9
 _MON = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?[ \t]+{_MON},?[ \t]+((?:19|20)\d{{2}})\b")
 MONTH_DAY_YEAR = re.compile(rf"\b{_MON}[ \t]+(\d{{1,2}})(?:st|nd|rd|th)?,?[ \t]+((?:19|20)\d{{2}})\b")
-MONTH_YEAR = re.compile(rf"\b{_MON}[ \t]+((?:19|20)\d{{2}})\b")
+MONTH_YEAR = re.compile(rf"\b{_MON}[ \t]+(?:of[ \t]+)?((?:19|20)\d{{2}})\b")  # "November of 2022" too
 ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
-IN_YEAR = re.compile(r"\b(?:in|since|during|from|early|late|mid)[ \t]+((?:19|20)\d{2})\b", re.I)
+IN_YEAR = re.compile(r"\b(?:in|since|during|from|early|late|mid|(?:the )?(?:end|start|beginning|middle|spring|summer|"
+                     r"autumn|fall|winter) of)[ \t]+((?:19|20)\d{2})\b", re.I)
 # a month or a weekday without its year, read against the document's date: "in November last year",
 # "said on Thursday"
 MONTH_ALONE = re.compile(rf"\b(in|on|since|during|from|last|early|late|mid|until|by)[ \t]+{_MON}\b(?![ \t]+\d)"
@@ -166,6 +167,8 @@ def dates(text: str, published: date | None = None):
             ahead = m.group(1).lower() in ("by", "until")  # a deadline looks forward
             if m.group(3):
                 year = published.year - (1 if m.group(3).lower() == "last" else 0)
+            elif m.group(1).lower() == "last":  # "last October", said in October or later: the year before
+                year = published.year if month < published.month else published.year - 1
             elif ahead:
                 year = published.year if month >= published.month else published.year + 1
             else:

@@ -77,6 +77,21 @@ def test_a_written_out_date_near_the_trigger_wins(extract):
     assert r["actions"][0]["date"] == "2020-01"
 
 
+def test_dates_by_the_guide(extract):
+    """Guide 5.4: a dateline is the document's date, not the act's; a date opening the sentence scopes over it
+    unless another date stands nearer the trigger; 'last October' said in October is the year before."""
+    def date(text, published="2023-10-24"):
+        return extract(text, published=published, jurisdiction="US")["actions"][0]["date"]
+
+    assert date("December 2, 2020. The premier on Monday pledged to replace the Chinese-made drones.",
+                published="2020-12-02") == "2020-11-30"
+    assert date("In June this year the council committed to removing the Hikvision cameras, extending its "
+                "November 2022 policy.") == "2023-06"
+    assert date("The US banned Hikvision equipment last October.", published="2020-10-27") == "2019-10"
+    assert date("The US banned Hikvision cameras on federal sites in November of 2022.") == "2022-11"
+    assert date("The council reviewed its Hikvision cameras towards the end of 2022.") == "2022"
+
+
 def test_acronym_defined_in_the_text_resolves(extract):
     r = extract("The Northshire Procurement Agency (NPA) reviewed its suppliers. The NPA will replace Dahua cameras.")
     assert "Northshire Procurement Agency" in r["organisations"]
