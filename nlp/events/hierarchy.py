@@ -53,6 +53,12 @@ class Hierarchy:
             if oid in self.orgs:
                 self._names.setdefault(_key(alias), oid)
         self._offices = {_key(title): oid for title, oid in (offices or {}).items() if oid in self.orgs}
+        # short names a body goes by in its own country's texts ("Defence"): used only for a sentence's subject
+        # when the extractor named no actor, and only when the name is one body's (in the jurisdiction, if known)
+        self._short: dict[str, list[str]] = {}
+        for oid, o in organisations.items():
+            for short in o.get("short") or []:
+                self._short.setdefault(_key(short), []).append(oid)
         self.vendors = {_key(v["name"]): (v["name"], v.get("country")) for v in (vendors or {}).values()}
         self._posts: dict[str, list[tuple[str, str]]] = {}
         self._governments: dict[str, str] | None = None
@@ -78,6 +84,14 @@ class Hierarchy:
             return None
         key = _key(name)
         return self._names.get(key) or self._offices.get(key)
+
+    def short(self, name: str | None, jurisdiction: str | None = None) -> str | None:
+        """The one organisation going by this short name (in the jurisdiction when it is known), or None."""
+        found = self._short.get(_key(name)) if name else None
+        if found and jurisdiction:
+            root = jurisdiction.split("-")[0].upper()
+            found = [oid for oid in found if str(self.orgs[oid].jurisdiction or "").split("-")[0].upper() == root]
+        return found[0] if found and len(found) == 1 else None
 
     def office(self, title: str | None) -> str | None:
         return self._offices.get(_key(title)) if title else None

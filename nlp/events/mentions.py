@@ -85,6 +85,11 @@ EARLIER = re.compile(r"\b(?:earlier|previous(?:ly)?|prior|already|in the past|be
 # previously urged ..."): not news of the day, though dated by the document.
 LONG_BEFORE = re.compile(r"\b(?:(?:weeks|months|years)\s+(?:after|ago|earlier|before)|(?:have|has|had)\s+previously|"
                          r"last\s+(?:year|month|summer|autumn|spring|winter))\b", re.I)
+# What a lasting act (an audit: a type marked `lasting` in the vocabulary) found ("Defence finds 435 cameras",
+# "the audit had found ..."): reported when it ends, so the act itself began on an unknown day before the
+# report (not what "was found" before an audit was ordered).
+FINDING = re.compile(r"(?<!was )(?<!were )(?<!been )(?<!are )(?<!is )(?<!be )"
+                     r"\b(?:finds|found|uncover(?:s|ed)|discover(?:s|ed))\b", re.I)
 _WORD = re.compile(r"[a-z][a-z'’-]+|\d{3,}")
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -232,18 +237,33 @@ def _actor(named: str | None, date: str | None, people: set[str], hierarchy: Hie
     return f"named:{GROUP_HEADS.get(tokens[-1], label) if tokens else label}", "named", None
 
 
-def build(documents: dict[str, dict], records: Iterable[dict], hierarchy: Hierarchy) -> list[Mention]:
+# A headline's or sentence's opening subject: capitalised words before a verb ("Defence finds 435 cameras").
+_SUBJECT = re.compile(r"^\W*((?:[A-Z][\w&'’-]*\s+){1,4}?)(?:has\s+|have\s+|had\s+|is\s+|was\s+|will\s+)?[a-z]")
+
+
+def _subject(evidence: str, hierarchy: Hierarchy, jurisdiction: str | None) -> str | None:
+    """The body a sentence without an extracted actor opens with, when it goes by that short name."""
+    found = _SUBJECT.match(evidence)
+    if not found:
+        return None
+    oid = hierarchy.short(found.group(1).strip(), jurisdiction)
+    return hierarchy.name(oid) if oid else None
+
+
+def build(documents: dict[str, dict], records: Iterable[dict], hierarchy: Hierarchy,
+          lasting: set[str] | frozenset = frozenset()) -> list[Mention]:
     """One Mention per extracted action whose document is known (others are skipped)."""
     out = []
     for record in records:
         doc = documents.get(str(record.get("id")))
         if doc is None:
             continue
-        out.extend(_document_mentions(doc, record, hierarchy))
+        out.extend(_document_mentions(doc, record, hierarchy, lasting))
     return out
 
 
-def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy) -> list[Mention]:
+def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy,
+                       lasting: set[str] | frozenset = frozenset()) -> list[Mention]:
     doc_id, doc_day = str(doc["id"]), dates.day(doc.get("published"))
     cls = document_class(doc)
     issuer = hierarchy.organisation(doc.get("department"))
@@ -260,7 +280,7 @@ def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy) -> list[Me
     for action in record.get("actions") or []:
         if not isinstance(action, dict) or not action.get("type"):
             continue
-        named = action.get("actor")
+        named = action.get("actor") or _subject(action.get("evidence") or "", hierarchy, doc.get("jurisdiction"))
         actor, actor_kind, person = _actor(named, action.get("date") or doc_day, people, hierarchy,
                                            doc.get("jurisdiction"), issuer)
         basis, lo, hi, far_lo = _placed_in_time(action.get("date"), doc_day, doc.get("kind") or "", cls,
@@ -282,6 +302,8 @@ def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy) -> list[Me
             basis, lo, hi, far_lo, earlier = "undated", None, None, dates.EARLIEST, True
         elif basis == "reported" and OF_THE_DAY.search(evidence):
             far_lo = lo
+        elif basis == "reported" and action["type"] in lasting and FINDING.search(evidence):
+            basis, lo, hi, far_lo = "undated", None, None, dates.EARLIEST
         elif basis == "reported" and LONG_BEFORE.search(evidence):
             basis, lo, hi, far_lo, earlier = "undated", None, None, dates.EARLIEST, True
         elif basis == "record" and cls == "answer" and DONE.search(evidence) and not TODAY.search(evidence):

@@ -544,3 +544,38 @@ def test_a_report_of_todays_act_is_not_a_restatement_of_an_earlier_one():
                                  "American Security Drone Act to the NDAA.")),
     ])
     assert len(events) == 2
+
+
+def test_what_a_review_found_reported_months_later_is_that_review():
+    """"Defence finds 435 Chinese cameras" (June, no actor extracted: "Defence" is the department's short name in
+    the vocabulary) reports the findings of the checks Defence was ordered to make in February; with two
+    earlier reviews by Defence it cannot tell which, and stays apart."""
+    checks = doc("news:checks", "news", "2023-02-09", jurisdiction=None)
+    finding = doc("news:finds", "news", "2023-06-01", jurisdiction=None)
+    records = [rec(checks["id"], action("review", "Australian Government", "2023-02-09",
+                                        "Australia orders checks on Chinese-made cameras in defence offices")),
+               rec(finding["id"], action("review", None, "2023-06-01", "Defence finds 435 Chinese cameras"))]
+    events = events_of([checks, finding], records)
+    assert len(events) == 1 and events[0]["date"] == "2023-02-09" and events[0]["jurisdiction"] == "AU"
+    other = doc("news:other", "news", "2022-08-01", jurisdiction="AU")
+    records.append(rec(other["id"], action("review", "Department of Defence", "2022-08-01",
+                                           "Defence began an audit of its drones.")))
+    assert len(events_of([checks, finding, other], records)) == 3
+
+
+def test_what_was_found_before_a_review_is_not_its_findings():
+    """"Every site will be checked after cameras were found" (no actor extracted) announces a review of the day:
+    it joins the one review of that day, as news of the day does, not an earlier one."""
+    earlier = doc("news:e", "news", "2022-08-01", jurisdiction="AU")
+    today = doc("news:t", "news", "2023-02-09", jurisdiction="AU")
+    same_day = doc("news:s", "news", "2023-02-09", jurisdiction="AU")
+    events = events_of([earlier, today, same_day], [
+        rec(earlier["id"], action("review", "Department of Defence", "2022-08-01", "Defence audited its drones.")),
+        rec(same_day["id"], action("review", "Department of Defence", "2023-02-09",
+                                   "Defence will check all its sites for the cameras.")),
+        rec(today["id"], action("review", None, "2023-02-09",
+                                "Every Defence site will be checked after cameras were found at one location.")),
+    ])
+    assert len(events) == 2
+    assert {m["document_id"] for m in by_document(events)[today["id"]]["mentions"]} == {today["id"],
+                                                                                       same_day["id"]}
