@@ -115,8 +115,11 @@ class Clusterer:
             return None
         rank = min(j[0] for j in judged)
         if rank in _UNIQUE and len(judged) > 1:
-            hinted = [j for j in judged if j[0] == rank and self._fits_hint(m, j[4])]
-            return hinted[0][4] if len(hinted) == 1 else None
+            for exact in (True, False):  # the body itself (or one acting for it) first, then its line
+                hinted = [j for j in judged if j[0] == rank and self._fits_hint(m, j[4], exact)]
+                if hinted:
+                    return hinted[0][4] if len(hinted) == 1 else None
+            return None
         best = [j for j in judged if j[0] == rank]
         if len(best) > 1:  # the closest wording wins, then the closest date
             for j in best:
@@ -223,8 +226,11 @@ class Clusterer:
             return a == b
         return self.hierarchy.comparable(a, b)
 
-    def _fits_hint(self, m: Mention, c: Cluster) -> bool:
-        """An actorless mention's document names a body in the line of the event's actors."""
+    def _fits_hint(self, m: Mention, c: Cluster, exact: bool = False) -> bool:
+        """An actorless mention's document names a body in the line of the event's actors (exact: an actor of the
+        event is that body or acts for it)."""
+        if exact:
+            return any(h in self.hierarchy.chain(a) for a in c.actors if ":" not in a for h in m.hint)
         return any(":" not in a and self.hierarchy.comparable(a, h) for a in c.actors for h in m.hint)
 
     @staticmethod

@@ -579,3 +579,26 @@ def test_what_was_found_before_a_review_is_not_its_findings():
     assert len(events) == 2
     assert {m["document_id"] for m in by_document(events)[today["id"]]["mentions"]} == {today["id"],
                                                                                        same_day["id"]}
+
+
+def test_a_sentence_without_actor_prefers_its_storys_own_body_to_the_government_above_it():
+    """Cameras 'taken out of Defence sites' in a story about Defence join Defence's removal, not another removal
+    by the whole government the same week (both are in Defence's line; Defence's own act is nearer)."""
+    defence = doc("gov:d", "gov_other", "2023-02-09", "Department of Defence", jurisdiction="AU")
+    agencies = doc("news:g", "news", "2023-02-16", jurisdiction="AU")
+    story = doc("news:s", "news", "2023-02-14", jurisdiction="AU")
+    events = events_of([defence, agencies, story], [
+        rec(defence["id"], action("remove", "Department of Defence", "2023-02-09",
+                                  "Defence will remove Chinese-made cameras from its sites.")),
+        rec(agencies["id"], action("remove", "Australian Government", "2023-02-12",
+                                   "On 12 February federal agencies began ripping out the cameras from their "
+                                   "offices.")),
+        rec(story["id"], action("review", "Department of Defence", "2023-02-14",
+                                "The Department of Defence is carrying out a physical assessment."),
+            action("remove", None, "2023-02-14", "Forty-two suspected cameras have been taken out of sites "
+                   "across the country.", start=80)),
+    ])
+    removals = [e for e in events if e["type"] == "remove"]
+    assert len(removals) == 2
+    assert {m["document_id"] for m in by_document(removals)[story["id"]]["mentions"]} == {story["id"],
+                                                                                           defence["id"]}
