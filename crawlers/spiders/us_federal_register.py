@@ -28,6 +28,9 @@ FIELDS = ["abstract", "agency_names", "body_html_url", "citation", "document_num
 PAGE_WINDOW = 50  # pages the API will serve for one search
 FIRST_DAY = date(1994, 1, 1)  # FederalRegister.gov coverage starts with 1994
 GTE, LTE = "conditions[publication_date][gte]", "conditions[publication_date][lte]"
+# The full-text renderer follows each footnote with a link back to its citation (federalregister-web,
+# spec/xslt/full_text/footnotes_spec.rb): navigation, not the document's words.
+BACK_LINK = re.compile(r"<a\b[^>]*\bclass=\"back\"[^>]*>.*?</a>", re.S | re.I)
 
 
 class UsFederalRegisterSpider(PolicySpider):
@@ -109,7 +112,7 @@ class UsFederalRegisterSpider(PolicySpider):
         return bool(self.full_text_pattern.search(seen))
 
     def parse_full_text(self, response, record):
-        body = response.text if response.body.strip() else ""
+        body = BACK_LINK.sub("", response.text) if response.body.strip() else ""
         text = to_text(body)
         if not text:
             self.record_failure(response.url, response.status, "empty full text")

@@ -187,3 +187,35 @@ def test_a_real_page_follows_the_live_cursor_url_as_given(recorded, tmp_path):
     assert "search_after_cursor=" in following.url and following.cb_kwargs["params"]["page"] == 2
     assert spider.crawler.stats.get_value("limits/result_window") == 1
     assert "1836 not fetched" in spider.limits[0]["detail"]
+
+
+# The full text (body_html_url) as the service's own renderer writes it (crawlers/formats/, from the
+# specs of federalregister-web): the preamble's parts, and footnotes with their links back (#16 point 7).
+A_RECORD = {"document_number": "renderer-spec", "title": "A document of the renderer's specs",
+            "publication_date": "2024-08-09", "agency_names": ["Food and Drug Administration"]}
+
+
+def full_text_of(recorded, tmp_path, entry_id: str):
+    spider = make_spider(UsFederalRegisterSpider, tmp_path)
+    response = recorded(entry_id, request=Request(recorded(entry_id).url, meta={"fallback": None}))
+    (doc,) = list(spider.parse_full_text(response, record=A_RECORD))
+    assert doc.extra["text_form"] == "full_text"
+    validate_document(doc)
+    return doc
+
+
+def test_the_full_text_keeps_every_preamble_part_in_reading_order(recorded, tmp_path):
+    doc = full_text_of(recorded, tmp_path, "real-fedreg-full-text-renderer-preamble")
+    paragraphs = doc.text.split("\n\n")
+    assert paragraphs[:3] == ["ACTION:", "Notification of availability.", "Other action paragraph."]
+    assert paragraphs.index("SUMMARY:") < paragraphs.index("ADDRESSES:") < paragraphs.index("Electronic Submissions")
+    assert paragraphs[-1] == "Rockville, MD 20855, x.x@fda.hhs.gov." and "<" not in doc.text
+
+
+def test_the_full_text_keeps_footnotes_without_their_links_back(recorded, tmp_path):
+    """The renderer follows each footnote with 'Back to Citation': a link, not the document's words. The
+    printed-page marker is attributes only and leaves no text."""
+    doc = full_text_of(recorded, tmp_path, "real-fedreg-full-text-renderer-footnotes")
+    assert "1. Footnote 1 text" in doc.text and "2. Footnote 2 text" in doc.text
+    assert "Back to Citation" not in doc.text and "Back to Citation" not in (doc.html or "")
+    assert "Start Printed Page" not in doc.text
