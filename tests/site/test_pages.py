@@ -173,4 +173,7 @@ def test_the_sources_page_says_what_each_source_covers(ds_server, built):
     assert "term=hikvision, per_page=5" in row and "full_text_terms" not in row
     assert f'<td data-label="Earliest">{first}</td><td data-label="Latest">{last}</td>' in row and "the bundled recordings" in row
     feeds = html[html.index("<code>news_feeds</code>"):]
-    assert "https://news.google.com/rss/search?q=hikvision" in feeds[:feeds.index("</tr>")].replace("&amp;", "&")
+    feeds = feeds[:feeds.index("</tr>")]
+    assert "https://news.google.com/rss/search?q=hikvision" in feeds.replace("&amp;", "&")
+    news_first, = conn.execute("SELECT MIN(published) FROM documents WHERE source = 'news_feeds'").fetchone()
+    assert len(news_first) > 10 and f'<td data-label="Earliest">{news_first[:10]}</td>' in feeds  # a day, as for all
