@@ -230,13 +230,17 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict], batch
 
     Records are handled in batches: one look-up of which documents exist, then one prepared
     statement per table through ``executemany``. A document's old children are deleted only when it
-    can have any (the database had extractions before, or the document came twice in this input).
+    can have any (the database had extractions before, or an earlier batch of this input stored it).
+    Into empty tables the secondary indexes are dropped and built again at the end (#19).
     """
     counts = {"documents": 0, "actions": 0, "mentions": 0, "skipped": 0}
     conn = db.conn
     known_entities = {row[0] for row in conn.execute("SELECT id FROM entities")}
     vendors = known_vendors(db)
-    had_children = any(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in ("actions", "mentions"))
+    had_children = any(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in CHILD_TABLES)
+    # into empty tables (a fresh build), the secondary indexes are built once at the end, from sorted keys,
+    # instead of kept up to date row by row (#19); until then a document is never looked up by them
+    deferred = [] if had_children else _drop_indexes(conn, CHILD_TABLES)
     seen: set[str] = set()
     new_entities: list[tuple] = []
     batch: list[dict] = []
@@ -263,7 +267,10 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict], batch
                 continue
             counts["documents"] += 1
             relevance.append((int(bool(record.get("relevant"))), _json(record.get("relevance_reasons")), doc_id))
-            if had_children or doc_id in seen:
+            if had_children or (doc_id in seen and doc_id not in in_batch):  # rows stored before this batch
+                if deferred:  # a document again, stored by an earlier batch (rare: records are one per document):
+                    _create_indexes(conn, deferred)  # its rows are deleted through the indexes
+                    deferred.clear()
                 stale.append((doc_id,))
             if doc_id in in_batch:  # a repeat within one batch replaces what this batch holds for it too
                 mentions = [m for m in mentions if m[1] != doc_id]
@@ -306,14 +313,35 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict], batch
         counts["actions"] += len(actions)
         batch.clear()
 
-    for record in records:
-        batch.append(record)
-        if len(batch) >= batch_size:
+    try:
+        for record in records:
+            batch.append(record)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
             flush()
-    if batch:
-        flush()
+    finally:
+        _create_indexes(conn, deferred)
     conn.executemany(insert_sql("entities", ENTITY_COLUMNS, "OR IGNORE"), new_entities)
     return counts
+
+
+CHILD_TABLES = ("mentions", "actions", "action_targets")
+
+
+def _drop_indexes(conn, tables) -> list[str]:
+    """Drop the declared indexes of ``tables`` (not their keys); returns the statements that recreate them."""
+    marks = ",".join("?" for _ in tables)
+    found = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                         f"AND tbl_name IN ({marks}) ORDER BY name", list(tables)).fetchall()
+    for name, _ in found:
+        conn.execute(f"DROP INDEX [{name}]")
+    return [sql for _, sql in found]
+
+
+def _create_indexes(conn, statements: list[str]) -> None:
+    for sql in statements:
+        conn.execute(sql)
 
 
 def _entity_for(label: str, name: str, vendors: dict[str, str]) -> str:

@@ -118,3 +118,8 @@ def test_extractions_in_batches_replace_a_repeated_document(built, tmp_path, bat
     for table in ("actions", "action_targets", "mentions", "entities"):
         assert d.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() == \
             o.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall(), table
+    # into empty tables the indexes are dropped during the ingest and built at its end (#19): all back
+    indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    assert d.execute(indexes).fetchall() == o.execute(indexes).fetchall()
+    assert {"idx_actions_document_id", "idx_mentions_entity_id", "idx_action_targets_target"} <= \
+        {name for name, _ in d.execute(indexes).fetchall()}
