@@ -169,7 +169,8 @@ def event_list(rows: list[dict], labels: dict | None = None, highlight=Markup.es
 
 def atom_entries(rows: list[dict], event_base: str) -> Markup:
     """The feed's entries, one per event: `published` is when the tracker first saw the event, `updated` when a
-    source last attached to it; text only (the sentences and their sources), every value escaped."""
+    source last attached to it; text only (its first sentences with their sources, and where the rest are),
+    every value escaped."""
     e = escape
     out = []
     for row in rows:
@@ -178,6 +179,8 @@ def atom_entries(rows: list[dict], event_base: str) -> Markup:
         actor = row.get("actor")
         content = "".join(f"{e(tidy_quotes(s.get('evidence')))}\n  ({e(s.get('role'))}: {e(s.get('title'))}, "
                           f"{e(s.get('kind'))}) {e(s.get('url'))}\n" for s in row.get("evidence") or ())
+        if row.get("more_evidence"):  # an entry carries the first few sentences (query.FEED_EVIDENCE_CAP)
+            content += f"More sentences on the event's page: {e(event_base)}/{e(row.get('event_id'))}\n"
         out.append(
             f"\n<entry>\n<id>tag:policy-tracker,2024:event/{e(row.get('event_id'))}</id>\n"
             f"<title>{e(row.get('action'))}: {e(actor or 'unknown actor')} — {e(names or '—')}"

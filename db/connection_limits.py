@@ -5,13 +5,18 @@ Datasette's time limit bounds how long a query runs, not how much it allocates o
 - an authorizer refuses functions that hand out or take raw pointers (``fts3_tokenizer``)
   or load code (``load_extension``), whatever SQL a client writes;
 - a row factory counts the bytes a query returns and stops it past ``RESULT_BUDGET``, so a
-  page of large values fails with a clear message instead of growing the server by gigabytes.
+  page of large values fails with a clear message instead of growing the server by gigabytes;
+- ``work_limit``: the site's pages' time limit, on the work of the thread that runs them (#19).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 import weakref
+from contextlib import contextmanager
+
+from datasette.utils import sqlite_timelimit
 
 MAX_LENGTH = 10_000_000  # bytes in one string or blob
 MAX_SQL_LENGTH = 100_000
@@ -55,3 +60,29 @@ def limit(conn: sqlite3.Connection) -> None:
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
     conn.set_authorizer(_authorize)
     conn.row_factory = RowBudget()
+
+
+WALL_FACTOR = 3  # a page is stopped at its time limit of its own work, or at this many times it in all
+
+
+@contextmanager
+def work_limit(conn: sqlite3.Connection, ms: int):
+    """Interrupt the statements on ``conn`` once this thread has worked ``ms`` milliseconds (its CPU time), or
+    once WALL_FACTOR times that has passed. Datasette's ``sqlite_timelimit`` (used here for a tiny limit)
+    counts wall time only: on a machine whose other processes took most of the cores, pages doing nothing
+    wrong ran past it and answered 503 (the bench's concurrent mix, #19); the limit is there to stop a
+    query that works too long."""
+    if ms <= 20:  # as Datasette's: a tiny limit (tests) is checked at every step
+        with sqlite_timelimit(conn, ms):
+            yield
+        return
+    work, wall = time.thread_time() + ms / 1000, time.perf_counter() + WALL_FACTOR * ms / 1000
+
+    def handler():
+        return 1 if time.thread_time() >= work or time.perf_counter() >= wall else None
+
+    conn.set_progress_handler(handler, 1000)
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(None, 1000)

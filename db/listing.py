@@ -12,7 +12,8 @@ The listed unit is the event (issue 15: one real-world act, nlp/events, db/event
 - ``listing_documents``: every document of an event (its mentions' and its primary source), keyed by
   the document's rowid (what a search of documents_fts finds) and by ``pos``.
 - ``listing_mentions``: an event's sentences (actions' rowids, what actions_fts finds), ranked as a card
-  shows them: the primary source's first, then by publication date.
+  shows them: the primary source's first, then by publication date; with each sentence's role and its
+  document's rowid, so a card's sentences are read by rowid (no look-up by text id per sentence, #19).
 - ``listing_dates``: the ``pos`` range of each date (date filters become ``pos BETWEEN``).
 - ``listing_summary``: counts per filter dimension and value, type and date: the exact figures for
   counts and the monthly chart of the unfiltered view and of one-filter views; ``listing_months``:
@@ -60,7 +61,7 @@ UNION SELECT doc_rowid, pos, certainty, type, date FROM listing WHERE doc_rowid 
 """
 MENTIONS_SQL = """
 SELECT l.pos, ROW_NUMBER() OVER (PARTITION BY l.pos ORDER BY m.role != 'primary', d.published, a.id) - 1, a.rowid,
-  l.certainty, l.type, l.date
+  l.certainty, l.type, l.date, m.role, d.rowid
 FROM listing l JOIN event_mentions m ON m.event_id = l.unit_id JOIN actions a ON a.id = m.action_id
 JOIN documents d ON d.id = m.document_id
 """
@@ -81,7 +82,8 @@ TABLES = {
     "listing_documents": """doc_rowid INTEGER NOT NULL, pos INTEGER NOT NULL, certainty TEXT, type TEXT NOT NULL,
         date TEXT, PRIMARY KEY (doc_rowid, pos)""",
     "listing_mentions": """pos INTEGER NOT NULL, rank INTEGER NOT NULL, action_rowid INTEGER NOT NULL,
-        certainty TEXT, type TEXT NOT NULL, date TEXT, PRIMARY KEY (pos, rank)""",
+        certainty TEXT, type TEXT NOT NULL, date TEXT, role TEXT, doc_rowid INTEGER,
+        PRIMARY KEY (pos, rank)""",
     "listing_dates": "date TEXT PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL",
     "listing_summary": """dim TEXT NOT NULL, value TEXT NOT NULL, type TEXT NOT NULL, certainty TEXT NOT NULL,
         date TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (dim, value, type, certainty, date)""",
@@ -139,7 +141,8 @@ def rebuild(db: sqlite_utils.Database, say=lambda message: None, calibrated: boo
         conn.execute(f"INSERT INTO listing_targets (target, pos) {TARGETS_SQL} ORDER BY 1, 2")
         conn.execute("INSERT INTO listing_documents (doc_rowid, pos, certainty, type, date) "
                      f"SELECT * FROM ({DOCUMENTS_SQL}) ORDER BY 1, 2")
-        conn.execute(f"INSERT INTO listing_mentions (pos, rank, action_rowid, certainty, type, date) {MENTIONS_SQL}")
+        conn.execute("INSERT INTO listing_mentions (pos, rank, action_rowid, certainty, type, date, role, doc_rowid) "
+                     f"{MENTIONS_SQL}")
         conn.execute("DROP TABLE temp.actor_department")
         conn.execute("DROP TABLE temp.event_confidence")
         conn.execute("INSERT INTO listing_dates (date, first, last) SELECT date, MIN(pos), MAX(pos) FROM listing "

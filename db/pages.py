@@ -92,7 +92,7 @@ def _targets(row: dict, class_target: str) -> list[dict]:
 
 def timeline(conn: sqlite3.Connection, filters: dict, page: int = 1, page_size: int = PAGE_SIZE,
              after: int | None = None, before: int | None = None, counts: bool | dict = True,
-             snippets: bool = True, memo: dict | None = None) -> dict:
+             snippets: bool = True, memo: dict | None = None, evidence_cap: int = q.EVIDENCE_CAP) -> dict:
     """One page of the timeline for the given filters and search; with ``counts``, its total and chart
     (or the ``q.totals`` of these filters, when the caller has them already); with ``snippets``, the
     search's highlighted passage per shown row. ``memo``: as for ``q.select``.
@@ -104,7 +104,7 @@ def timeline(conn: sqlite3.Connection, filters: dict, page: int = 1, page_size: 
     keyed = after is not None or before is not None
     offset = 0 if keyed else (max(1, page) - 1) * page_size
     found, more = q.positions(conn, selection, page_size, after, before, offset)
-    rows = q.details(conn, found, selection.fts if snippets else "")
+    rows = q.details(conn, found, selection.fts if snippets else "", evidence_cap)
     class_target = topic(conn).get("class_target") or "*"
     for row in rows:
         row["vendor_list"] = _targets(row, class_target)
@@ -432,7 +432,8 @@ def entity_id(conn: sqlite3.Connection, slug: str, kind: str) -> str | None:
 
 EXPORT_MAX = 10_000  # rows in one export; past it the export says so and gives where to continue
 EXPORT_CHUNK = 500  # rows read per bounded query (each under the site's time limit)
-INTERNAL = {"pos", "unit_rowid", "doc_rowid", "vendor_list", "context_list", "snippet", "targets", "context"}
+INTERNAL = {"pos", "unit_rowid", "doc_rowid", "vendor_list", "context_list", "snippet", "targets", "context",
+            "more_evidence"}
 
 
 def export_rows(conn: sqlite3.Connection, view: dict, after: int | None = None,

@@ -72,13 +72,13 @@ LEFT JOIN documents d ON d.rowid = l.doc_rowid JOIN action_types t ON t.id = l.t
 LEFT JOIN entities ae ON ae.id = e.actor_entity_id
 """  # the shown positions drive (CROSS JOIN): with "pos IN (...)" SQLite may scan the listing instead
 EVIDENCE_CAP = 30  # sentences a card lists (the event's page lists them all)
+FEED_EVIDENCE_CAP = 5  # sentences an Atom entry carries (the entry links the event's page, which has them all)
 EVIDENCE_SQL = """
-SELECT lm.pos, lm.rank, m.role, a.evidence, a.actor AS actor_named, a.date AS date_as_stated, d.id AS document_id,
+SELECT lm.pos, lm.rank, lm.role, a.evidence, a.actor AS actor_named, a.date AS date_as_stated, d.id AS document_id,
   d.title, d.url, d.kind, d.outlet, d.published
 FROM json_each(?) p CROSS JOIN listing_mentions lm ON lm.pos = p.value AND lm.rank < ?
-JOIN actions a ON a.rowid = lm.action_rowid JOIN event_mentions m ON m.action_id = a.id
-JOIN documents d ON d.id = a.document_id
-"""
+JOIN actions a ON a.rowid = lm.action_rowid JOIN documents d ON d.rowid = lm.doc_rowid
+"""  # every look-up by rowid: the role and the document are on the listing_mentions row (#19)
 # a search snippet for a shown unit: from the first of its sentences that matches, else from its primary
 # document, else from the first other document that matches (the first statement is _sentence_snippets' way
 # over the sentences the card lists; it stays as the definition of what that finds, and for the plan tests)
@@ -476,22 +476,23 @@ def monthly(counts: Counter) -> list[dict]:
     return out
 
 
-def details(conn: sqlite3.Connection, found: list[int], fts: str = "") -> list[dict]:
-    """The shown rows, in the order given, each with its sentences (``evidence``: at most EVIDENCE_CAP, the
-    primary source's first) and, for a search, a highlighted snippet."""
+def details(conn: sqlite3.Connection, found: list[int], fts: str = "", evidence_cap: int = EVIDENCE_CAP) -> list[dict]:
+    """The shown rows, in the order given, each with its sentences (``evidence``: at most ``evidence_cap``, the
+    primary source's first; ``more_evidence``: whether it has more) and, for a search, a highlighted snippet."""
     if not found:
         return []
     cursor = conn.execute(ROW_SQL, [json.dumps(found)])
     names = [c[0] for c in cursor.description]
     rows = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
     out = [rows[p] for p in found if p in rows]
-    cursor = conn.execute(EVIDENCE_SQL, [json.dumps(found), EVIDENCE_CAP])
+    cursor = conn.execute(EVIDENCE_SQL, [json.dumps(found), evidence_cap + 1])
     names = [c[0] for c in cursor.description]
     sentences = defaultdict(list)
     for row in cursor.fetchall():
         sentences[row[0]].append(dict(zip(names, row)))
     for row in out:
-        row["evidence"] = sorted(sentences.get(row["pos"], []), key=lambda s: s["rank"])
+        listed = sorted(sentences.get(row["pos"], []), key=lambda s: s["rank"])
+        row["evidence"], row["more_evidence"] = listed[:evidence_cap], len(listed) > evidence_cap
         row["snippet"] = None
     if fts:
         shown = _sentence_snippets(out, fts)

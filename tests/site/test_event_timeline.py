@@ -156,3 +156,21 @@ def test_the_feed_has_one_entry_per_event_published_when_first_seen(ds_server, b
     for entry, event_id in zip(feed.entries, ids):
         assert (entry.published, entry.updated) == stamps[event_id]
         assert any(link.href.endswith(f"/events/{event_id}") for link in entry.links)
+
+
+def test_feed_entries_carry_an_events_first_sentences_and_say_where_the_rest_are(built):
+    """An Atom entry lists an event's first query.FEED_EVIDENCE_CAP sentences, not all of them (a feed of 100
+    widely reported events was over a megabyte at 100k documents, #19), and says where the others are."""
+    from db import cards, pages
+
+    conn = sqlite3.connect(built["db"])
+    rows = pages.timeline(conn, {}, page_size=100, counts=False, snippets=False, evidence_cap=1)["rows"]
+    sentences = dict(conn.execute("SELECT pos, COUNT(*) FROM listing_mentions GROUP BY pos"))
+    assert rows and any(sentences[row["pos"]] > 1 for row in rows)
+    for row in rows:
+        assert len(row["evidence"]) == min(1, sentences[row["pos"]])
+        assert row["more_evidence"] == (sentences[row["pos"]] > 1)
+    entries = str(cards.atom_entries(rows, "/events"))
+    for row in rows:
+        entry = entries.split(f"event/{row['event_id']}</id>", 1)[1].split("</entry>", 1)[0]
+        assert (f"More sentences on the event's page: /events/{row['event_id']}" in entry) == row["more_evidence"]

@@ -40,3 +40,42 @@ def test_a_page_past_its_time_limit_says_so(built):
 def test_under_the_limit_every_page_answers(built):
     ds = serve(built["db"])
     assert [r.status_code for r in get_all(ds, PAGES)] == [200] * len(PAGES)
+
+
+HEAVY = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+         "SELECT COUNT(*) FROM (SELECT x FROM c LIMIT ?)")
+
+
+def test_the_pages_limit_stops_a_query_that_works_too_long():
+    import sqlite3
+
+    import pytest
+
+    from db.connection_limits import work_limit
+
+    conn = sqlite3.connect(":memory:")
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        with work_limit(conn, 50):
+            conn.execute(HEAVY, [10 ** 9]).fetchone()
+    with work_limit(conn, 5000):  # and lets one that does not finish
+        assert conn.execute(HEAVY, [1000]).fetchone() == (1000,)
+
+
+def test_the_pages_limit_counts_the_threads_own_work_not_waiting(monkeypatch):
+    """A page on a machine whose other processes take the cores is not stopped for the time it waited
+    (#19): the limit reads the thread's CPU clock, with a wall-clock backstop (WALL_FACTOR times it)."""
+    import sqlite3
+
+    import pytest
+
+    from db import connection_limits
+
+    conn = sqlite3.connect(":memory:")
+    monkeypatch.setattr(connection_limits.time, "thread_time", lambda: 0.0)  # as if this thread never ran
+    monkeypatch.setattr(connection_limits, "WALL_FACTOR", 10 ** 6)
+    with connection_limits.work_limit(conn, 30):
+        assert conn.execute(HEAVY, [3 * 10 ** 6]).fetchone() == (3 * 10 ** 6,)  # far longer than 30 ms of wall time
+    monkeypatch.setattr(connection_limits, "WALL_FACTOR", 1)
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):  # the backstop
+        with connection_limits.work_limit(conn, 30):
+            conn.execute(HEAVY, [10 ** 9]).fetchone()
