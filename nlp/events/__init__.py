@@ -61,21 +61,23 @@ def per_document_types(vocab: dict) -> set[str]:
 
 
 def flagged_types(vocab: dict, flag: str) -> set[str]:
-    """The action types the vocabulary marks with a flag (``per_document``, ``lasting``)."""
+    """The action types the vocabulary marks with a flag (``per_document``, ``lasting``, ``staged``)."""
     return {name for name, spec in (vocab.get("actions") or {}).items() if (spec or {}).get(flag)}
 
 
 def resolve(documents: Iterable[dict], records: Iterable[dict], topic=None,
             hierarchy: Hierarchy | None = None, per_document: set[str] | None = None,
             previous: dict[tuple[str, str], str] | None = None,
-            reserved: set[str] | frozenset = frozenset(), lasting: set[str] | None = None) -> Resolution:
+            reserved: set[str] | frozenset = frozenset(), lasting: set[str] | None = None,
+            staged: set[str] | None = None) -> Resolution:
     """Events from documents and their extraction records.
 
     ``topic`` (a ``nlp.topic.Topic``, a topic name or directory; default: the chosen topic) gives the
-    hierarchy, the ``per_document`` and the ``lasting`` types unless they are passed; ``previous`` maps (document id,
+    hierarchy and the ``per_document``, ``lasting`` and ``staged`` types unless they are passed; ``previous`` maps
+    (document id,
     action type) to the event id a previous run gave it.
     """
-    if hierarchy is None or per_document is None or lasting is None:
+    if hierarchy is None or per_document is None or lasting is None or staged is None:
         from ..topic import Topic
 
         if not isinstance(topic, Topic):
@@ -85,9 +87,10 @@ def resolve(documents: Iterable[dict], records: Iterable[dict], topic=None,
         hierarchy = hierarchy or _hierarchy.load(topic)
         per_document = per_document if per_document is not None else per_document_types(topic.vocab)
         lasting = lasting if lasting is not None else flagged_types(topic.vocab, "lasting")
+        staged = staged if staged is not None else flagged_types(topic.vocab, "staged")
     docs = {str(d["id"]): d for d in documents if isinstance(d, dict) and d.get("id") is not None}
     hierarchy.learn_posts(docs.values())
-    found = _mentions.build(docs, records, hierarchy, lasting)
+    found = _mentions.build(docs, records, hierarchy, lasting, staged)
     clusters = _cluster.cluster(found, hierarchy, _mentions.idf(found), per_document)
     index = _records.RecordIndex(docs, hierarchy)
     events = [_records.assemble(c, hierarchy, docs, index) for c in clusters]

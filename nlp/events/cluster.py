@@ -65,6 +65,7 @@ class Cluster:
     joint: list[Mention] = field(default_factory=list)  # co-issuers named beside the record's issuer
     spans: set[tuple] = field(default_factory=set)  # (document, start, end) of the records' sentences
     sentences: set[tuple] = field(default_factory=set)  # (document, start, end) of every mention
+    stages: set[str] = field(default_factory=set)  # the stages of a bill its mentions name
 
 
 @lru_cache(maxsize=1024)
@@ -165,6 +166,8 @@ class Clusterer:
             return None
         if m.jurisdiction and c.jurisdiction and _root(m.jurisdiction) != _root(c.jurisdiction):
             return None
+        if m.stage and c.stages and m.stage not in c.stages:
+            return None  # a bill's introduction, committee report, passage and enactment are four acts
         same_document = m.document_id in c.documents
         if m.type in self.per_document and not same_document:
             return None
@@ -262,6 +265,8 @@ class Clusterer:
         c.mentions.append(m)
         c.documents.add(m.document_id)
         c.sentences.add((m.document_id, m.start, m.end))
+        if m.stage:
+            c.stages.add(m.stage)
         c.targets |= m.targets
         if m.basis == "record":
             c.records.add(m.document_id)

@@ -90,6 +90,28 @@ LONG_BEFORE = re.compile(r"\b(?:(?:weeks|months|years)\s+(?:after|ago|earlier|be
 # report (not what "was found" before an audit was ordered).
 FINDING = re.compile(r"(?<!was )(?<!were )(?<!been )(?<!are )(?<!is )(?<!be )"
                      r"\b(?:finds|found|uncover(?:s|ed)|discover(?:s|ed))\b", re.I)
+# The stages of a bill, each its own act (eval README: "Stages of a bill"): the words that name one.
+STAGES = (
+    ("enacted", r"\b(?:signed (?:it |the \w+ )?into law|became law|enacted|royal assent|passed by congress|"
+                r"(?:both (?:chambers|houses)(?: of congress)?|congress) (?:have |has )?(?:passed|approved))\b"),
+    ("chamber", r"\b(?:(?:house of representatives|house|senate|commons|lords|assembly|legislature) "
+                r"(?:has |have )?(?:passed|voted|approved|adopted)|passed (?:the|by the|in the) "
+                r"(?:house|senate|commons|lords|assembly))\b"),
+    ("committee", r"\b(?:committee (?:has |have )?(?:passed|approved|advanced|adopted|backed)|"
+                  r"(?:passed|approved|advanced) (?:by|in) (?:the )?(?:\w+ )?committee|marked up)\b"),
+    ("introduced", r"\b(?:(?:introduc(?:ed|es)|tabled|filed|unveil(?:ed|s)|sponsored) (?:a |the |an |his |her |"
+                   r"their |new |bipartisan )*(?:bill|legislation|amendment)|(?:bill|legislation|amendment) "
+                   r"(?:was |were |has been )?(?:introduced|tabled|filed))\b"),
+)
+_STAGES = tuple((name, re.compile(pattern, re.I)) for name, pattern in STAGES)
+
+
+def stage(evidence: str) -> str | None:
+    """The one stage of a bill a sentence names, or None (none, or several: "introduced ... then passed")."""
+    found = [name for name, pattern in _STAGES if pattern.search(evidence)]
+    return found[0] if len(found) == 1 else None
+
+
 _WORD = re.compile(r"[a-z][a-z'’-]+|\d{3,}")
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -170,6 +192,7 @@ class Mention:
     cue: bool = False
     earlier: bool = False      # the sentence says the act came before ("earlier", "already")
     hint: frozenset[str] = frozenset()  # without an actor: the bodies acting in the rest of its document
+    stage: str | None = None   # of a bill (a `staged` type): introduced, committee, chamber, enacted
 
     @property
     def placed(self) -> bool:
@@ -251,19 +274,20 @@ def _subject(evidence: str, hierarchy: Hierarchy, jurisdiction: str | None) -> s
 
 
 def build(documents: dict[str, dict], records: Iterable[dict], hierarchy: Hierarchy,
-          lasting: set[str] | frozenset = frozenset()) -> list[Mention]:
+          lasting: set[str] | frozenset = frozenset(), staged: set[str] | frozenset = frozenset()) -> list[Mention]:
     """One Mention per extracted action whose document is known (others are skipped)."""
     out = []
     for record in records:
         doc = documents.get(str(record.get("id")))
         if doc is None:
             continue
-        out.extend(_document_mentions(doc, record, hierarchy, lasting))
+        out.extend(_document_mentions(doc, record, hierarchy, lasting, staged))
     return out
 
 
 def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy,
-                       lasting: set[str] | frozenset = frozenset()) -> list[Mention]:
+                       lasting: set[str] | frozenset = frozenset(),
+                       staged: set[str] | frozenset = frozenset()) -> list[Mention]:
     doc_id, doc_day = str(doc["id"]), dates.day(doc.get("published"))
     cls = document_class(doc)
     issuer = hierarchy.organisation(doc.get("department"))
@@ -319,7 +343,8 @@ def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy,
             jurisdiction_from=jurisdiction_from, date=action.get("date"), basis=basis,
             lo=lo, hi=hi, far_lo=far_lo, before=bound,
             targets=targets, context=context - targets, doc_date=doc_day, kind=cls, source=source,
-            words=words(evidence), cue=bool(CUE.search(evidence)), earlier=earlier))
+            words=words(evidence), cue=bool(CUE.search(evidence)), earlier=earlier,
+            stage=stage(evidence) if action["type"] in staged else None))
     # a sentence that names no actor (a quote, a passive: "cameras have been taken out of the department's sites")
     # speaks of the story's actors: the bodies its document's other sentences name, a hint among acts that fit it
     # equally

@@ -602,3 +602,24 @@ def test_a_sentence_without_actor_prefers_its_storys_own_body_to_the_government_
     assert len(removals) == 2
     assert {m["document_id"] for m in by_document(removals)[story["id"]]["mentions"]} == {story["id"],
                                                                                            defence["id"]}
+
+
+def test_each_stage_of_a_bill_is_its_own_act():
+    """The House passing the defence bill in May and the bill signed into law in August are two acts; "a
+    defense bill passed by Congress in 2018" (a year only: both dates fit) is the enactment, not the House vote;
+    a sentence naming no stage may join either as before."""
+    house = doc("news:house", "news", "2018-05-25", jurisdiction="US")
+    law = doc("news:law", "news", "2018-08-13", jurisdiction="US")
+    later = doc("news:later", "news", "2021-05-26", jurisdiction="US")
+    events = events_of([house, law, later], [
+        rec(house["id"], action("legislation", "US Congress", "2018-05-24",
+                                "A bill the House of Representatives passed on Thursday would bar the government from "
+                                "buying Chinese surveillance cameras.")),
+        rec(law["id"], action("legislation", "US Congress", "2018-08-13",
+                              "The defense bill that bars the government from buying Chinese surveillance cameras was "
+                              "signed into law on 13 August.")),
+        rec(later["id"], action("legislation", "US Congress", "2018",
+                                "A defense bill passed by Congress in 2018 prohibited buying such cameras.")),
+    ])
+    assert len(events) == 2
+    assert {m["document_id"] for m in by_document(events)[later["id"]]["mentions"]} == {law["id"], later["id"]}
