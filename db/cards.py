@@ -151,7 +151,7 @@ def _card(row: dict, highlight) -> str:
                    + (f" · {e(s['outlet'])}" if s.get("outlet") else "")
                    + f" · {_kind(s.get('kind'))}" + (f" · {e(published[:10])}" if published else "") + "</p></li>")
     out.append("</ol>\n      ")
-    if documents is not None and len(evidence) < documents:
+    if row.get("more_evidence") or (documents is not None and len(evidence) < documents):
         out.append('<p class="more">More on the event\'s page.</p>')
     out.append(f'\n    </details>\n    <p class="permalink"><a href="/events/{e(row.get("event_id"))}">The event: every '
                "source, and a line to cite it</a></p>\n  </li>")

@@ -71,7 +71,8 @@ FROM json_each(?) p CROSS JOIN listing l ON l.pos = p.value JOIN events e ON e.r
 LEFT JOIN documents d ON d.rowid = l.doc_rowid JOIN action_types t ON t.id = l.type
 LEFT JOIN entities ae ON ae.id = e.actor_entity_id
 """  # the shown positions drive (CROSS JOIN): with "pos IN (...)" SQLite may scan the listing instead
-EVIDENCE_CAP = 30  # sentences a card lists (the event's page lists them all)
+EVIDENCE_CAP = 10  # sentences a card lists (the event's page lists them all); 30 made a page of widely reported
+# events 750 sentences, most of its time and weight at 100k documents (#19)
 FEED_EVIDENCE_CAP = 5  # sentences an Atom entry carries (the entry links the event's page, which has them all)
 EVIDENCE_SQL = """
 SELECT lm.pos, lm.rank, lm.role, a.evidence, a.actor AS actor_named, a.date AS date_as_stated, d.id AS document_id,
@@ -80,16 +81,19 @@ FROM json_each(?) p CROSS JOIN listing_mentions lm ON lm.pos = p.value AND lm.ra
 JOIN actions a ON a.rowid = lm.action_rowid JOIN documents d ON d.rowid = lm.doc_rowid
 """  # every look-up by rowid: the role and the document are on the listing_mentions row (#19)
 # a search snippet for a shown unit: from the first of its sentences that matches, else from its primary
-# document, else from the first other document that matches (the first statement is _sentence_snippets' way
-# over the sentences the card lists; it stays as the definition of what that finds, and for the plan tests)
+# document, else from the first of its first SNIPPET_DOCUMENTS other documents that matches (the first
+# statement is what _sentence_snippets finds over the sentences a card lists; kept for the plan tests)
+SNIPPET_DOCUMENTS = 30  # a unit's other documents a snippet is looked for in (one FTS5 look-up each): an event
+# reported in two thousand documents cost 30 ms per card at 100k documents (#19)
 SNIPPETS = [
     f"SELECT snippet({UNIT_FTS}, 0, char(2), char(3), '…', 24) FROM listing_mentions lm CROSS JOIN {UNIT_FTS} "
     f"ON {UNIT_FTS}.rowid = lm.action_rowid WHERE lm.pos = ? AND {UNIT_FTS} MATCH ? ORDER BY lm.rank LIMIT 1",
     "SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM listing l CROSS JOIN documents_fts "
     "ON documents_fts.rowid = l.doc_rowid WHERE l.pos = ? AND documents_fts MATCH ?",
-    "SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM listing_documents ld CROSS JOIN documents_fts "
-    "ON documents_fts.rowid = ld.doc_rowid WHERE ld.pos = ? AND documents_fts MATCH ? ORDER BY ld.doc_rowid LIMIT 1",
-]
+    "SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM (SELECT doc_rowid FROM listing_documents "
+    f"WHERE pos = ? ORDER BY doc_rowid LIMIT {SNIPPET_DOCUMENTS}) ld CROSS JOIN documents_fts "
+    "ON documents_fts.rowid = ld.doc_rowid WHERE documents_fts MATCH ? LIMIT 1",
+]  # (the last: the documents come out of their subquery in rowid order, and the first that matches ends it)
 # what a search matches, as a condition on a listing row l: the text of any of its documents
 # (listing_documents), or (for a search with exclusions) any of its own sentences (listing_mentions)
 MEMBER = ("l.pos IN (SELECT ld.pos FROM documents_fts CROSS JOIN listing_documents ld "

@@ -78,8 +78,8 @@ def reference(conn, filters: dict) -> tuple[list[str], dict, int, Counter]:
                    f"{ORDER} LIMIT {query.EVIDENCE_CAP}) WHERE s IS NOT NULL LIMIT 1), (SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM "
                    f"documents_fts WHERE documents_fts MATCH :q AND documents_fts.rowid = d.rowid), "
                    f"(SELECT snippet(documents_fts, -1, char(2), char(3), '…', 24) FROM documents_fts WHERE "
-                   f"documents_fts MATCH :q AND documents_fts.rowid IN {DOCUMENTS} ORDER BY documents_fts.rowid "
-                   f"LIMIT 1))")
+                   f"documents_fts MATCH :q AND documents_fts.rowid IN (SELECT * FROM {DOCUMENTS} ORDER BY 1 "
+                   f"LIMIT {query.SNIPPET_DOCUMENTS}) ORDER BY documents_fts.rowid LIMIT 1))")
     for key, value in wanted.items():
         sql, case = SPEC[key]
         where.append(sql)
