@@ -82,8 +82,9 @@ TODAY = re.compile(r"\b(?:today|this day|this morning|this afternoon|I am|we are
 OF_THE_DAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I)
 EARLIER = re.compile(r"\b(?:earlier|previous(?:ly)?|prior|already|in the past|before that)\b", re.I)
 # A report that says its act came well before the news ("It comes months after lawmakers called ...", "MPs have
-# previously urged ..."): not news of the day, though dated by the document.
+# previously urged ...", "the regulator listed earlier steps"): not news of the day, though dated by the document.
 LONG_BEFORE = re.compile(r"\b(?:(?:weeks|months|years)\s+(?:after|ago|earlier|before)|(?:have|has|had)\s+previously|"
+                         r"earlier\s+(?:steps|measures|moves|actions|decisions|bans|rules)|in\s+the\s+past|"
                          r"last\s+(?:year|month|summer|autumn|spring|winter))\b", re.I)
 # What a lasting act (an audit: a type marked `lasting` in the vocabulary) found ("Defence finds 435 cameras",
 # "the audit had found ..."): reported when it ends, so the act itself began on an unknown day before the

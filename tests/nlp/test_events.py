@@ -623,3 +623,19 @@ def test_each_stage_of_a_bill_is_its_own_act():
     ])
     assert len(events) == 2
     assert {m["document_id"] for m in by_document(events)[later["id"]]["mentions"]} == {law["id"], later["id"]}
+
+
+def test_a_report_listing_earlier_steps_is_not_the_act_of_the_day():
+    """News of the FCC's order that says the FCC 'listed earlier steps, including prohibiting the use of public
+    funds ...' reports an older act, not the order of the day, though the news is dated that day."""
+    order = doc("gov:fcc", "gov_other", "2022-11-25", "Federal Communications Commission", jurisdiction="US")
+    news = doc("news:fcc", "news", "2022-11-25", jurisdiction="US")
+    events = events_of([order, news], [
+        rec(order["id"], action("ban_procurement", FCC, "2022-11-25",
+                                "The Commission prohibits the authorization of equipment that poses an unacceptable "
+                                "risk to national security.")),
+        rec(news["id"], action("ban_procurement", FCC, "2022-11-25",
+                               "In its release the FCC listed earlier steps, including prohibiting the use of public "
+                               "funds to buy covered equipment.")),
+    ])
+    assert len(events) == 2
