@@ -59,9 +59,10 @@ extract: $(OUT)/extracted.jsonl ## Extract vendors, organisations, people and ac
 db: $(DB) ## Build and atomically publish data/<topic>/tracker.db
 build: $(DB) ## crawl + extract + db, without serving
 
-serve: $(DB) ## Serve data/<topic>/tracker.db with Datasette on $(HOST):$(PORT), $(WORKERS) processes
+# immutable: a build publishes a new file (os.replace), never writes the served one; restart to serve a new build
+serve: $(DB) ## Serve data/<topic>/tracker.db (immutable) with Datasette on $(HOST):$(PORT), $(WORKERS) processes
 	@echo "Timeline: http://$(HOST):$(PORT)/timeline"
-	$(BIN)/python -m db serve --db $(DB) --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/python -m db serve --immutable --db $(DB) --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 demo: build serve ## The main job: build everything from the recordings and serve it
 

@@ -71,12 +71,12 @@ def wait_for(url: str, timeout: float = 30) -> None:
 
 
 def run(db: Path, seconds: float, clients: int, port: int, mix: list[str] | None = None, workers: int = 1,
-        cover: bool = False) -> dict:
+        cover: bool = False, immutable: bool = False) -> dict:
     """Hold `clients` on the site for `seconds`; with `cover`, also until every path of the mix has been asked
     once (a busy machine may not get round the mix in a short run), at most COVER_LIMIT times longer."""
     mix = mix or paths(db)
     server = subprocess.Popen([sys.executable, "-m", "db", "serve", "--db", str(db), "--port", str(port),
-                               "--workers", str(workers)], cwd=ROOT,
+                               "--workers", str(workers), *(["--immutable"] if immutable else [])], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=dict(os.environ, PYTHONPATH=str(ROOT)))
     base = f"http://127.0.0.1:{port}"

@@ -89,15 +89,16 @@ def _quantile(samples: list[float], q: float) -> float:
 
 
 class Server:
-    """`python -m db serve` on a free loopback port, as `make serve` runs it (WORKERS processes)."""
+    """`python -m db serve --immutable` on a free loopback port, as `make serve` runs it (WORKERS processes)."""
 
     def __init__(self, db_path: Path):
         from tests.conftest import free_port, wait_until_responds
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([sys.executable, "-m", "db", "serve", "--db", str(db_path), "--port",
-                                         str(self.port), "--workers", str(WORKERS)], cwd=ROOT, stdout=subprocess.DEVNULL,
+        self.process = subprocess.Popen([sys.executable, "-m", "db", "serve", "--immutable", "--db", str(db_path),
+                                         "--port", str(self.port), "--workers", str(WORKERS)], cwd=ROOT,
+                                        stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, env=dict(os.environ, PYTHONPATH=str(ROOT)))
         wait_until_responds(self.url + "/-/versions.json", timeout=120)
 
@@ -149,6 +150,7 @@ def concurrent(db_path: Path, clients: int = 20, seconds: float = 30) -> dict:
     from bench import load
     from tests.conftest import free_port
 
-    figures = load.run(db_path, seconds, clients, free_port(), mix=list(page_paths().values()), workers=WORKERS)
+    figures = load.run(db_path, seconds, clients, free_port(), mix=list(page_paths().values()), workers=WORKERS,
+                       immutable=True)
     return {k: figures[k] for k in ("clients", "seconds", "requests", "requests_per_s", "p50_ms", "p95_ms", "p99_ms",
                                     "non_200", "errors_5xx", "slowest_median_ms")} | {"workers": WORKERS}

@@ -27,8 +27,34 @@ def app(path: str | Path, immutable: bool = False, config_dir: str | Path = SITE
     if not immutable:
         return Datasette([str(path)], config_dir=Path(config_dir))
     counts = path.parent / "inspect.json"
-    inspect_data = json.loads(counts.read_text()) if counts.exists() else None
+    inspect_data = json.loads(counts.read_text()) if counts.exists() else view_counts(path)
     return Datasette([], immutables=[str(path)], config_dir=Path(config_dir), inspect_data=inspect_data)
+
+
+COUNTED_VIEWS = ("timeline",)  # views Datasette would count on every request of their table page
+
+
+def view_counts(path: Path) -> dict | None:
+    """Inspect data for an immutable database without ``inspect.json``: the row counts of COUNTED_VIEWS, counted
+    once at start (the file cannot change while served immutable, so they are exact), so that Datasette's
+    table page of the timeline does not count the whole view on every request (issue 19: a tenth of a second
+    at a million documents). Tables Datasette counts itself, as before. The hash is the build's id."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+        tables = {name: {"count": conn.execute(f"SELECT COUNT(*) FROM [{name}]").fetchone()[0]}
+                  for name in COUNTED_VIEWS if name in names}
+        build = conn.execute("SELECT value FROM build_info WHERE key = 'build_id'").fetchone() \
+            if "build_info" in {row[0] for row in conn.execute("SELECT name FROM sqlite_master")} else None
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        conn.close()
+    name = path.stem  # Datasette names a database after its file
+    return {name: {"hash": build[0] if build else None, "size": path.stat().st_size, "file": path.name,
+                   "tables": tables}}
 
 
 def run(path: str | Path, host: str, port: int, immutable: bool = False, workers: int = 1) -> None:

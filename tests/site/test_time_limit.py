@@ -79,3 +79,32 @@ def test_the_pages_limit_counts_the_threads_own_work_not_waiting(monkeypatch):
     with pytest.raises(sqlite3.OperationalError, match="interrupted"):  # the backstop
         with connection_limits.work_limit(conn, 30):
             conn.execute(HEAVY, [10 ** 9]).fetchone()
+
+
+def test_served_immutable_the_timeline_view_is_counted_once_at_start(built, tmp_path, monkeypatch):
+    """`make serve` serves the published file immutable (#19): Datasette's table page of the timeline view
+    reads its count from the start-up inspection (exact: the file cannot change while served) instead of
+    counting the whole view on every request."""
+    import shutil
+    import sqlite3
+
+    from datasette.database import Database
+
+    from db.serve import app
+
+    db = tmp_path / "tracker.db"
+    shutil.copyfile(built["db"], db)  # no inspect.json beside it
+    ran = []
+    original = Database.execute
+
+    async def execute(self, sql, *args, **kwargs):
+        ran.append(" ".join(sql.split()).lower())
+        return await original(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", execute)
+    ds = app(db, immutable=True)
+    response = get_all(ds, ["/tracker/timeline.json?_size=5"])[0]
+    live = sqlite3.connect(db).execute("SELECT COUNT(*) FROM listing").fetchone()[0]
+    assert response.status_code == 200 and response.json()["filtered_table_rows_count"] == live
+    assert ran and not [sql for sql in ran if sql.startswith("select count(*) from timeline")], ran
+    assert get_all(app(db), ["/tracker/timeline.json?_size=5"])[0].json()["filtered_table_rows_count"] == live
