@@ -195,6 +195,14 @@ class ActionRules:
         silent = set((vocab.get("not_actors") or {}).get("jurisdictions") or [])
         self.not_actors = {o["name"] for o in organisations.values() if o.get("jurisdiction") in silent}
         self.modifiers = frozenset(words.get("modifiers") or [])
+        # vocab office_holders: (full name, surname) -> [(body, from, to)] (guide 5.2: a minister acts as their department)
+        self.holders: dict[str, list[tuple[str, str, str]]] = {}
+        for h in vocab.get("office_holders") or []:
+            if h.get("office") in organisations:
+                entry = (organisations[h["office"]]["name"], str(h.get("from") or ""), str(h.get("to") or ""))
+                self.holders.setdefault(h["name"], []).append(entry)
+        self.group_labels = {j: {k.lower(): v for k, v in (labels or {}).items()}
+                             for j, labels in (vocab.get("group_labels") or {}).items()}
         self.scopes = {rule: set(families) for rule, families in (vocab.get("rule_scopes") or {}).items()}
 
     def _role(self, kind: str | None) -> str | None:
@@ -232,6 +240,7 @@ class ActionRules:
             or bool(meta.get("title_topical"))
         found: list[Action] = []
         self.person_office = offices_of_people(entities)
+        self.holder_office = self._holders(entities, context["published"])
         self.entities = entities
         self.text = meta.get("text") or doc.text  # Doc.text is rebuilt from the tokens on every access
         for sent in _sentences_with(doc, self.text, triggers):
@@ -252,10 +261,30 @@ class ActionRules:
         if context["topical"]:
             found += self._rebuttals(doc, vendor_spans, context,
                                      {a.start for a in found if self._role(a.type) == "denies"})
+        found = self._one_level(found, context["published"])
         for action in found:
             if self.model is not None and action.signals:
                 action.confidence = round(self.model.score(action.signals), 2)
         return [a.to_dict(self.keep_signals) for a in found]
+
+    def _one_level(self, found: list[Action], published) -> list[Action]:
+        """One act told at two levels in a document ("Cabinet Office Minister <name> revealed the decision";
+        "the British government has told departments to stop"): a department and its government acting alike on
+        the same date are one event (guide 6), and the department is who acted (guide 5.2) -- the government's
+        mention is dropped."""
+        out = []
+        for a in found:
+            if self.org_kind.get(a.actor) != "government" and a.actor not in self.governments.values():
+                out.append(a)
+                continue
+            same = [b for b in found if b is not a and b.type == a.type and self.org_government.get(b.actor) == a.actor
+                    and (b.date == a.date or published in (a.date, b.date))]
+            if not same:
+                out.append(a)
+            for b in same:  # the act's own date, where only the government's mention gave it ("on Thursday")
+                if b.date == published and a.date != published:
+                    b.date = a.date
+        return out
 
     def _rebuttals(self, doc, vendor_spans, ctx, taken: set[int]) -> list[Action]:
         """Vendors speaking against an allegation or decision in plain reporting (nlp/statements.py)."""
@@ -378,6 +407,11 @@ class ActionRules:
             return None  # "the vendor declined to comment", "a spokeswoman for the law firm declined": no government
         if self._not_actor_speaks(ents, trigger):
             return None  # "Beijing always encourages its companies to ...": a not_actors state never acts here
+        span = self.actor_span
+        if role == "calls_for" and span is not None and span.label_ == "PERSON" \
+                and span.kb_id_ in self.holder_office and actor == self.holder_office[span.kb_id_] \
+                and not (self.person_office.get(span.kb_id_) or self.person_office.get(span.kb_id_.split()[-1])):
+            actor, actor_kind = span.kb_id_, "PERSON"  # an officer's own call is theirs ("I called for the FCC to act")
         if role == "calls_for":
             body = self._caller_body(doc, sent, self.actor_span, ents)
             if body is not None:
@@ -514,6 +548,21 @@ class ActionRules:
             return self.governments[ctx["jurisdiction"]], "GOVREF", True
         return self._fallback(sent, ctx)
 
+    def _holders(self, entities, published) -> dict[str, str]:
+        """People of the text the vocabulary knows as holding an office on the document's date: name -> body."""
+        out = {}
+        if not self.holders:
+            return out
+        for e in entities:
+            if e.label_ != "PERSON" or e.kb_id_ in out:
+                continue
+            for body, start, end in self.holders.get(e.kb_id_, ()):
+                if published and (start and published < start or end and published > end):
+                    continue
+                out[e.kb_id_] = body
+                break
+        return out
+
     def _fallback(self, sent, ctx):
         """No actor in the sentence: the document's issuer, its speaker, else the jurisdiction's government."""
         if ctx["issuer"]:
@@ -604,14 +653,16 @@ class ActionRules:
             if e.label_ == "OFFICE":
                 office = e.kb_id_
             elif e.label_ == "PERSON":
-                office = self.person_office.get(e.kb_id_) or self.person_office.get(e.kb_id_.split()[-1])
+                office = self.person_office.get(e.kb_id_) or self.person_office.get(e.kb_id_.split()[-1]) \
+                    or self.holder_office.get(e.kb_id_)
             else:
                 continue
             if not office or self.org_government.get(office) != government:
                 continue
             after = [t.lower_ for t in doc[e.end:min(sent.end, e.end + 3)] if t.lower_ not in ("has", "had", ",")]
             before = doc[e.start - 1].lower_ if e.start > sent.start else ""
-            if (after and REPORTING.match(after[0])) or REPORTING.match(before):
+            if (after and REPORTING.match(after[0])) or REPORTING.match(before) \
+                    or self.text[max(sent.start_char, e.start_char - 13):e.start_char].lower().rstrip() == "according to":
                 return office
         return None
 
@@ -682,8 +733,11 @@ class ActionRules:
     def _resolve(self, span: Span, ctx) -> tuple[str | None, str | None]:
         label, name = span.label_, span.kb_id_
         if label == "GOVREF":
-            if span.id_ == "callers":
-                return span.text, "CALLERS"
+            if span.id_ == "callers":  # "dozens of lawmakers" in a British story: "MPs" (guide 5.2 plain labels)
+                word = span.text.lower()
+                label = (self.group_labels.get(ctx["jurisdiction"]) or {}).get(word) \
+                    or (self.group_labels.get("any") or {}).get(word) or span.text
+                return label, "CALLERS"
             if span.id_ == "issuer":
                 if ctx["issuer"]:
                     return ctx["issuer"], self.org_kind.get(ctx["issuer"], "department")
@@ -698,7 +752,8 @@ class ActionRules:
         if label in ("ORG", "OFFICE", "GPE"):
             return name, (self.org_kind.get(name, "department") if label != "GPE" else "government")
         if label == "PERSON":  # a minister acting in office is their department (guide 5.2)
-            office = self.person_office.get(name) or self.person_office.get(name.split()[-1])
+            office = self.person_office.get(name) or self.person_office.get(name.split()[-1]) \
+                or self.holder_office.get(name)
             if office:
                 return office, self.org_kind.get(office, "department")
         return name, label
@@ -770,13 +825,25 @@ def _called_on(doc, sent, span) -> bool:
 
 
 def _prepositional(doc, sent, span) -> bool:
-    """The object of a preposition, across determiners: 'from the foreign government'."""
+    """The object of a preposition, across determiners: 'from the foreign government'; not after a quantity
+    ('dozens of lawmakers', 'a group of 67 British lawmakers')."""
     i = span.start - 1
     for _ in range(2):
         if i < sent.start or doc[i].lower_ not in DETERMINERS:
             break
         i -= 1
+    if i >= sent.start and doc[i].lower_ == "of" and span.label_ == "GOVREF":
+        j = i - 1
+        while j >= sent.start and (doc[j].like_num or doc[j].lower_ in ("british", "uk", "us", "australian", "canadian",
+                                                                      "cross-party", "senior", "conservative", "labour")):
+            j -= 1
+        if j >= sent.start and doc[j].lower_ in QUANTITIES:
+            return False
     return i >= sent.start and doc[i].lower_ in PREPOSITIONS
+
+
+QUANTITIES = {"dozens", "hundreds", "scores", "group", "number", "majority", "coalition", "handful", "some", "many",
+              "several", "most", "all", "dozen", "couple"}
 
 
 def _clause_starts(doc, sent, trigger) -> list[int]:
@@ -786,6 +853,9 @@ def _clause_starts(doc, sent, trigger) -> list[int]:
     starts = []
     for i in range(trigger.start - 1, sent.start, -1):
         word = doc[i].lower_
+        if word in ("who", "which") and i > sent.start and doc[i - 1].lower_ == "," \
+                and any(t.lower_ == "," for t in doc[i + 1:trigger.start]):
+            continue  # "<name>, who chairs the committee, said ...": a closed relative clause is not the trigger's
         if word in CLAUSE_WORDS or (word == "that" and any(REPORTING.match(t.lower_) for t in doc[max(sent.start, i - 4):i])):
             starts.append(i + 1)
     return starts + [sent.start]

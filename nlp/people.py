@@ -68,7 +68,7 @@ _DATE = r"(?:\d{1,2}[ \t]+[A-Z][a-z]+\.?[ \t]+\d{4}|[A-Z][a-z]+\.?[ \t]+\d{1,2},
 LINE_BYLINE = re.compile(rf"(?:^|\n)[ \t]*(?:{_DATE}\.[ \t]+)?({NAME}(?:(?:,|[ \t]+and)[ \t]+{NAME}){{0,3}}),[ \t]+"
                          rf"(?=[^\n]{{0,60}}?(?:{_DATE}|[.:](?:[ \t]|\n|$)))")
 HON = re.compile(rf"\b(?:The[ \t]+)?(?:Rt\.?[ \t]+)?Hon\.?[ \t]+({NAME})")
-INVERTED = re.compile(rf"\b(?:said|says|reports|reported|writes|wrote|according to|welcomed by|signed by)[ \t]+({NAME})(?=[,.;:]|$)", re.M)
+INVERTED = re.compile(rf"\b(?:said|says|reports|reported|writes|wrote|[Aa]ccording to|welcomed by|signed by)[ \t]+({NAME})(?=[,.;:]|$)", re.M)
 MEMBER_FOR = re.compile(rf"\bMember for [^()\n]{{2,60}}\(({NAME})\)")
 DATED_BYLINE = re.compile(rf"(?:^|\n)({NAME}),[ \t]+\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[{_UP}][{_LOW}]+[ \t]+\d{{4}}")
 MEMBER_PLACE = re.compile(rf"(?:^|\n|\.[ \t]+)({NAME})[ \t]+\([{_UP}][^()\n]{{2,60}}\)")

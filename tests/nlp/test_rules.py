@@ -182,3 +182,33 @@ def test_a_non_answer_is_no_denial(extract):
     r = extract("The council removed its Hikvision cameras. Hikvision did not respond to a request for comment.",
                 kind="news", jurisdiction="GB")
     assert "denial" not in [a["type"] for a in r["actions"]]
+
+
+def test_the_body_the_sentence_makes_the_actor(extract):
+    """Guide 5.2's two examples: 'departments were ordered' names no minister, so the government acts; a minister
+    telling what was done is their department, with the office from the vocabulary's office_holders when the text
+    gives none; told at both levels in one document, the department is kept."""
+    def actors(text, published="2022-11-25"):
+        return types(extract(text, published=published, jurisdiction="GB", kind="news"))
+
+    assert actors("On Thursday government departments were ordered to stop installing Chinese-made cameras at "
+                  "sensitive sites.") == [("ban_installation", "UK Government")]
+    assert actors("According to Oliver Dowden, departments were instructed to cease deploying Hikvision cameras onto "
+                  "sensitive sites.") == [("ban_installation", "Cabinet Office")]
+    assert actors("According to Oliver Dowden, departments were instructed to cease deploying Hikvision cameras onto "
+                  "sensitive sites.", published="2019-01-10") == [("ban_installation", "UK Government")]
+    assert actors("The British government has told departments to stop deploying Hikvision cameras. Cabinet Office "
+                  "minister Oliver Dowden said departments had been instructed to cease deploying such cameras.") \
+        == [("ban_installation", "Cabinet Office")]
+
+
+def test_unnamed_groups_take_plain_labels(extract):
+    r = extract("It comes months after dozens of lawmakers called for a ban on Hikvision cameras.", jurisdiction="GB",
+                kind="news")
+    assert types(r) == [("call_for_ban", "MPs")]
+
+
+def test_a_closed_relative_clause_does_not_act(extract):
+    r = extract("Jo Example, who chairs the Commons Foreign Affairs Committee, said Hikvision cameras should be "
+                "banned.", jurisdiction="GB", kind="news")
+    assert types(r) == [("call_for_ban", "Jo Example")]
