@@ -22,7 +22,9 @@ best cluster it is compatible with, or starts its own. Compatible means:
   named beside the issuer in a record's sentence share its act (co-issuers),
   while bodies named together in a report's sentence each act on their own;
 - a mention without an actor that fits several acts equally joins the one by a
-  body its own document names elsewhere, if exactly one is;
+  body its own document names elsewhere, if exactly one is; an undated
+  restatement by the actor's line that fits several acts and matches none in
+  words joins the one reported in PREVALENT times as many documents as any other;
 - a type marked ``per_document`` in the vocabulary joins its own document only;
 - a mention with neither actor nor date joins nothing: a mention-level event;
 - in its own document, a mention joins the act of that type whose date it meets,
@@ -42,6 +44,7 @@ from .hierarchy import Hierarchy
 from .mentions import Mention
 
 FAR, CUE, WEAK, CONFLICT, TWIN = 0.5, 0.3, 0.6, 0.8, 0.8
+PREVALENT = 2  # an undated restatement that fits several acts goes to one reported this many times more
 BUCKET_DAYS = 16
 _BASIS_RANK = {"record": 0, "stated": 1, "reported": 2, "undated": 3}
 _UNIQUE = {3, 4, 5}  # ranks accepted only when the cluster is the mention's only candidate
@@ -120,6 +123,11 @@ class Clusterer:
                 hinted = [j for j in judged if j[0] == rank and self._fits_hint(m, j[4], exact)]
                 if hinted:
                     return hinted[0][4] if len(hinted) == 1 else None
+            if rank == 4:  # an undated restatement by the actor's line that words cannot place: the act the
+                # corpus reports most, when it has at least PREVALENT times the documents of the next one
+                counts = sorted(((len(j[4].documents), j[3]) for j in judged if j[0] == rank), reverse=True)
+                if counts[0][0] >= PREVALENT * counts[1][0]:
+                    return self.clusters[counts[0][1]]
             return None
         best = [j for j in judged if j[0] == rank]
         if len(best) > 1:  # the closest wording wins, then the closest date

@@ -639,3 +639,25 @@ def test_a_report_listing_earlier_steps_is_not_the_act_of_the_day():
                                "funds to buy covered equipment.")),
     ])
     assert len(events) == 2
+
+
+def test_an_undated_restatement_goes_to_the_act_reported_most_when_words_cannot_tell():
+    """"Following the earlier ban on installing cameras" (the Government, no date) fits the statement of 24
+    November 2022 (its record and three reports) and a one-report ban of 2023 by the Home Office alike: it is
+    the statement's. With the two acts reported alike it cannot tell, and stays apart."""
+    wms, wms_rec = statement()
+    news = [doc(f"news:r{n}", "news", "2022-11-24", jurisdiction="GB") for n in range(3)]
+    reports = [rec(d["id"], action("ban_installation", "UK Government", "2022-11-24",
+                                   "Departments told to stop putting Chinese-made kit on sensitive sites"))
+               for d in news]
+    other = doc("news:ho", "news", "2023-03-01", jurisdiction="GB")
+    other_rec = rec(other["id"], action("ban_installation", "Home Office", "2023-03-01",
+                                        "Police forces must cease deployment of drones at prisons."))
+    later = doc("news:later", "news", "2023-06-08", jurisdiction="GB")
+    later_rec = rec(later["id"], action("ban_installation", "UK Government", None,
+                                        "The new order is a second step, following the earlier ban on installing "
+                                        "cameras from these manufacturers."))
+    events = events_of([wms, *news, other, later], [wms_rec, *reports, other_rec, later_rec])
+    assert len(events) == 2 and by_document(events)[later["id"]]["primary_document"] == wms["id"]
+    alike = events_of([wms, other, later], [wms_rec, other_rec, later_rec])
+    assert len(alike) == 3
