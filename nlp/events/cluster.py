@@ -13,7 +13,10 @@ best cluster it is compatible with, or starts its own. Compatible means:
   the sentence points back, "as set out in the statement of ...");
 - actors in one hierarchy (a minister and their department; a department and its
   government); people are compared with people and bodies with bodies, since a
-  minister may speak for the body. A mention without a known actor joins only
+  minister may speak for the body. An actor in the line of some of the event's
+  actors but not all (a report has pinned the event on a sibling department) is
+  "mixed": it joins like an unknown actor, by close wording only, and is listed
+  as a disagreement. A mention without a known actor joins only
   the single cluster it fits. A known actor outside the hierarchy joins only as
   a near report whose wording matches closely (>= CONFLICT), and the event lists
   the disagreement;
@@ -199,7 +202,7 @@ class Clusterer:
             similarity = self._similarity(m, c)
             if similarity < TWIN:
                 return None
-        if same_document and relation != "conflict" and (when == "near" or when == "undated" and not m.earlier
+        if same_document and relation not in ("conflict", "mixed") and (when == "near" or when == "undated" and not m.earlier
                                                          and (m.actor is None or m.actor in c.actors)):
             return 0, similarity, distance
         if relation == "strong" and when == "near":
@@ -214,20 +217,24 @@ class Clusterer:
             if similarity >= FAR or (m.cue and similarity >= CUE):
                 return 2, similarity, distance
             return (4, similarity, distance) if when == "undated" else None
-        if relation == "weak":
+        if relation == "mixed" and (m.document_id, m.start, m.end) in c.sentences:
+            return None  # a sibling named beside the event's actor in its own sentence acts on its own
+        if relation in ("weak", "mixed"):
             return (3, similarity, distance) if similarity >= WEAK else None
         return (5, similarity, distance) if similarity >= CONFLICT else None
 
     def _relation(self, m: Mention, c: Cluster) -> str:
         """strong (one line of the hierarchy, or the same named actor), weak (an actor unknown on one side;
-        a person, who may speak for any body), or conflict."""
+        a person, who may speak for any body), mixed (in the line of some of the event's actors, not all), or
+        conflict."""
         if m.actor is None:
             return "weak"
         person = m.actor.startswith("person:")  # people are compared with people, bodies with bodies:
         others = [a for a in c.actors if a.startswith("person:") == person]  # a minister may act for the body
         if not others:
             return "weak"
-        return "strong" if all(self._comparable(m.actor, other) for other in others) else "conflict"
+        fits = [self._comparable(m.actor, other) for other in others]
+        return "strong" if all(fits) else ("mixed" if any(fits) else "conflict")
 
     def _comparable(self, a: str, b: str) -> bool:
         if a.startswith("person:") and b.startswith("person:"):  # "Stefanik" is "Elise Stefanik"
@@ -281,7 +288,7 @@ class Clusterer:
             c.spans.add((m.document_id, m.start, m.end))
         if joint:
             c.joint.append(m)
-        elif relation == "conflict":
+        elif relation in ("conflict", "mixed"):
             c.conflicts.append(m)
         elif m.actor:
             if m.actor_kind == "organisation" and not any(":" not in a for a in c.actors):

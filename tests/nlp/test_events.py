@@ -661,3 +661,27 @@ def test_an_undated_restatement_goes_to_the_act_reported_most_when_words_cannot_
     assert len(events) == 2 and by_document(events)[later["id"]]["primary_document"] == wms["id"]
     alike = events_of([wms, other, later], [wms_rec, other_rec, later_rec])
     assert len(alike) == 3
+
+
+def test_an_event_one_report_pinned_on_a_sibling_department_still_takes_its_restatements_in_the_same_words():
+    """Reports gave the ban to "the UK Government" and one to the Home Office; an answer by the Cabinet Office
+    restating it in the same words joins it (listed as a disagreeing actor), one in other words does not."""
+    first = doc("news:a", "news", "2022-11-24", jurisdiction="GB")
+    second = doc("news:b", "news", "2022-11-25", jurisdiction="GB")
+    answer = doc("uk_written_questions:9", "written_question", "2023-07-24", "Cabinet Office",
+                 [{"name": "Alex Burghart", "role": "answering"}])
+    words = "cease the deployment of visual surveillance equipment onto sensitive sites"
+    records = [
+        rec(first["id"], action("ban_installation", "UK Government", "2022-11-24", f"Departments must {words}.")),
+        rec(second["id"], action("ban_installation", "Home Office", "2022-11", f"The Home Office said departments "
+                                 f"must {words}.")),
+        rec(answer["id"], action("ban_installation", "Cabinet Office", "2023-07-24",
+                                 "I can confirm that departments have ceased the deployment of visual surveillance "
+                                 "equipment onto sensitive sites.")),
+    ]
+    events = events_of([first, second, answer], records)
+    assert len(events) == 1
+    assert {"field": "actor", "value": "Cabinet Office", "documents": [answer["id"]]} in events[0]["disagreements"]
+    records[2] = rec(answer["id"], action("ban_installation", "Cabinet Office", "2023-07-24",
+                                          "I can confirm that departments have ceased buying drones for prisons."))
+    assert len(events_of([first, second, answer], records)) == 2
