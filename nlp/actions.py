@@ -98,6 +98,8 @@ ASKED_TO = re.compile(r"\b(?:ask\w*|urg\w+|call\w* on) (?:\w+ ){0,3}to(?: \w+)?$
 DEPARTMENTS_TOLD = re.compile(r"\b(?:departments|ministries|agencies)(?: and agencies)?,?(?: \w+){0,2} (?:have |had |has )?"
                               r"(?:been |were |are |being |was )?(?:\w+ )?(?:instructed|told|ordered|asked|directed|"
                               r"required|mandated)\b[^.;]*$", re.I)
+LEGISLATORS_OFFICE = re.compile(r"^Office of (?:the )?(?:Senator|Sen\.|Representative|Rep\.|Congressman|Congresswoman|"
+                                r"Councillor|Delegate|Assemblymember) (.+)$")
 PERSON_ROLES = {"calls_for", "reviews", "enacts"}  # the roles a person without an office can act in
 # "they are under no obligation to do so", "are not required to remove": a permission, not an action
 NO_OBLIGATION = re.compile(r"\b(under no obligation|no requirement|not (?:be )?(?:obliged|required|mandated|compelled))\b",
@@ -566,6 +568,9 @@ class ActionRules:
     def _fallback(self, sent, ctx):
         """No actor in the sentence: the document's issuer, its speaker, else the jurisdiction's government."""
         if ctx["issuer"]:
+            member = LEGISLATORS_OFFICE.match(ctx["issuer"])
+            if member:  # a legislator's press office speaks for the legislator
+                return member.group(1), "PERSON", False
             return ctx["issuer"], self.org_kind.get(ctx["issuer"], "department"), False
         if ctx["speaker"]:
             return ctx["speaker"], "PERSON", False
@@ -701,6 +706,8 @@ class ActionRules:
         of the trigger acts wherever it stands ("added to the Commerce Department's Entity List")."""
         if e.label_ == "VENDOR" and self._role(kind) != "denies":
             return False
+        if e.label_ == "GOVREF" and e.id_ == "callers" and any(p.label_ == "PERSON" and p.start == e.end for p in ents):
+            return False  # "Senators Jo Example and Sam Other have introduced": a plural title, the people act
         if e.label_ in ("ORG", "OFFICE", "GPE") and e.kb_id_ in self.not_actors:
             return False
         if self.org_kind.get(e.kb_id_) == "media":  # "according to Reuters", "told the BBC": who reports acts not
@@ -739,6 +746,9 @@ class ActionRules:
                     or (self.group_labels.get("any") or {}).get(word) or span.text
                 return label, "CALLERS"
             if span.id_ == "issuer":
+                member = LEGISLATORS_OFFICE.match(ctx["issuer"] or "")
+                if member:  # "I" in a senator's release is the senator
+                    return member.group(1), "PERSON"
                 if ctx["issuer"]:
                     return ctx["issuer"], self.org_kind.get(ctx["issuer"], "department")
                 if ctx["speaker"]:

@@ -217,6 +217,9 @@ WINDOW = 3000
 def _is_boundary(text: str, m: re.Match) -> bool:
     if m.group(0) == "\n" or m.group(0)[0] != ".":
         return True
+    after = re.match(r"[ \t]+([a-z])", text[m.end():m.end() + 4])
+    if after and m.group(0).endswith(")"):
+        return False  # "Senators Jo Example (D-Va.) and ... (R-Fla.) have introduced": no sentence starts in lower case
     word = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
     if not word:
         return True

@@ -212,3 +212,18 @@ def test_a_closed_relative_clause_does_not_act(extract):
     r = extract("Jo Example, who chairs the Commons Foreign Affairs Committee, said Hikvision cameras should be "
                 "banned.", jurisdiction="GB", kind="news")
     assert types(r) == [("call_for_ban", "Jo Example")]
+
+
+def test_bills_sponsors_and_the_laws_that_list(extract):
+    """A plural title before names is no actor ('Senators <a> (D-Va.) and <b> (R-Fla.) have introduced'): the first
+    sponsor; a legislator's press office speaks for the legislator; an NDAA that would put a vendor on the Covered
+    List is the law's act, not the Commission's."""
+    r = extract("Senators Jo Example (D-Va.) and Sam Other (R-Fla.) have introduced the Drone Security Act, which "
+                "would stop federal agencies from buying DJI drones.", jurisdiction="US", kind="news")
+    assert ("legislation", "Jo Example") in types(r)
+    r = extract("I am proud that my bill to ban DJI drones from federal purchases passed the committee today.",
+                jurisdiction="US", kind="gov_other", department="Office of Senator Jo Example")
+    assert all(a["actor"] == "Jo Example" for a in r["actions"]) and r["actions"]
+    r = extract("The NDAA requires an agency to audit DJI within a year, failing which DJI is added to the FCC "
+                "Covered List.", jurisdiction="US", kind="news", published="2024-12-20")
+    assert ("legislation", "US Congress") in types(r)
