@@ -129,7 +129,7 @@ class Clusterer:
             if rank == 4:  # an undated restatement by the actor's line that words cannot place: the act the
                 # corpus reports most, when it has at least PREVALENT times the documents of the next one
                 counts = sorted(((len(j[4].documents), j[3]) for j in judged if j[0] == rank), reverse=True)
-                if counts[0][0] >= PREVALENT * counts[1][0]:
+                if len(counts) > 1 and counts[0][0] >= PREVALENT * counts[1][0]:
                     return self.clusters[counts[0][1]]
             return None
         best = [j for j in judged if j[0] == rank]
@@ -202,8 +202,9 @@ class Clusterer:
             similarity = self._similarity(m, c)
             if similarity < TWIN:
                 return None
-        if same_document and relation not in ("conflict", "mixed") and (when == "near" or when == "undated" and not m.earlier
-                                                         and (m.actor is None or m.actor in c.actors)):
+        own = relation not in ("conflict", "mixed")
+        if same_document and own and (when == "near" or when == "undated" and not m.earlier
+                                      and (m.actor is None or m.actor in c.actors)):
             return 0, similarity, distance
         if relation == "strong" and when == "near":
             return 1, similarity, distance
