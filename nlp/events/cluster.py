@@ -301,7 +301,9 @@ class Clusterer:
         if m.lo is not None and c.lo is None:
             c.lo, c.hi = m.lo, m.hi
             self._index_dates(c)
-        elif m.lo is not None and m.lo <= c.hi and c.lo <= m.hi:  # a near mention narrows the window
+        elif m.lo is not None and m.lo <= c.hi and c.lo <= m.hi and relation == "strong":
+            # a near mention narrows the window, if its actor is in the event's line (not one unknown or
+            # outside it, which may be reporting another step of the act)
             c.lo, c.hi = max(c.lo, m.lo), min(c.hi, m.hi)
         elif m.lo is None and len(c.mentions) == 1 and c.open:
             self._near.setdefault((m.type, "undated"), []).append(c)

@@ -685,3 +685,22 @@ def test_an_event_one_report_pinned_on_a_sibling_department_still_takes_its_rest
     records[2] = rec(answer["id"], action("ban_installation", "Cabinet Office", "2023-07-24",
                                           "I can confirm that departments have ceased buying drones for prisons."))
     assert len(events_of([first, second, answer], records)) == 2
+
+
+def test_a_report_by_an_actor_outside_the_events_line_does_not_narrow_its_date():
+    """"December 2024: the NDAA was passed" (Congress) holds a note by a farmers' group dated 9 December (the
+    text's publication, not the act): that note may join, but must not narrow the act to 8-10 December, so
+    news of 19 December about the same law still joins."""
+    month = doc("news:m", "news", "2025-07-22", jurisdiction="US")
+    group = doc("ngo:g", "ngo", "2024-12-10", jurisdiction="US")
+    news = doc("news:n", "news", "2024-12-20", jurisdiction="US")
+    events = events_of([month, group, news], [
+        rec(month["id"], action("legislation", "US Congress", "2024-12",
+                                "December 2024: the FY 2025 NDAA was passed, requiring a security audit of drones.")),
+        rec(group["id"], action("legislation", "Ag Drone", "2024-12-09",
+                                "Ag Drone writes that the final text of the NDAA, published on 9 December, includes "
+                                "a drone provision.")),
+        rec(news["id"], action("legislation", "US Congress", "2024-12-19",
+                               "On December 19 the maker gave an update on the NDAA and its security audit of drones.")),
+    ])
+    assert len(events) == 1
