@@ -111,6 +111,14 @@ class Clusterer:
         return self.clusters
 
     def _choose(self, m: Mention) -> Cluster | None:
+        """The cluster the mention joins, or None.
+
+        Ranks 3-5 are taken when one cluster fits, with two tie-breaks that look at every fitting cluster, so
+        a candidate search must find them all, not stop at two: a mention without actor takes the one event by
+        a body its document names (``hint``: the clusters of the hint's actor line near its date, the key
+        (type, date bucket, actor line of the hint)); an undated restatement with several rank-4 fits takes
+        the event with PREVALENT times the documents (its candidates: the undated ones by actor root, as
+        ``_candidates`` finds them)."""
         if m.actor_kind == "none" and m.basis == "undated":  # nothing to place it by: a mention-level event
             return None
         judged = []

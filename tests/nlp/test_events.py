@@ -704,3 +704,25 @@ def test_a_report_by_an_actor_outside_the_events_line_does_not_narrow_its_date()
                                "On December 19 the maker gave an update on the NDAA and its security audit of drones.")),
     ])
     assert len(events) == 1
+
+
+def test_the_storys_body_is_found_among_many_acts_that_fit_an_actorless_sentence():
+    """Several agencies removed cameras the same week; a sentence naming no actor in a story about Defence
+    joins Defence's removal however many others fit as well (a candidate search that stops at two fitting
+    events would miss it: the hint needs the clusters of its bodies' line)."""
+    defence = doc("gov:def", "gov_other", "2023-02-08", "Department of Defence", jurisdiction="AU")
+    others = [doc(f"news:o{n}", "news", f"2023-02-1{n}", jurisdiction="AU") for n in range(3)]
+    bodies = ["Australian War Memorial", "National Disability Insurance Agency", "Department of Finance"]
+    story = doc("news:story", "news", "2023-02-14", jurisdiction="AU")
+    records = [rec(defence["id"], action("remove", "Department of Defence", "2023-02-08",
+                                         "Defence will remove Chinese-made cameras from its sites."))]
+    records += [rec(d["id"], action("remove", body, d["published"], f"The {body} is taking out its cameras."))
+                for d, body in zip(others, bodies)]
+    records.append(rec(story["id"],
+                       action("review", "Department of Defence", "2023-02-14", "Defence is auditing its sites."),
+                       action("remove", None, "2023-02-14", "Forty-two cameras have been taken out so far.",
+                              start=40)))
+    removals = [e for e in events_of([defence, *others, story], records) if e["type"] == "remove"]
+    assert len(removals) == 4
+    assert {m["document_id"] for m in by_document(removals)[story["id"]]["mentions"]} == {story["id"],
+                                                                                           defence["id"]}
