@@ -244,6 +244,8 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict], batch
     seen: set[str] = set()
     new_entities: list[tuple] = []
     batch: list[dict] = []
+    targets_of: dict[tuple, str] = {}  # (label, name) -> entity id, as entity() resolved it
+    sha1 = hashlib.sha1
 
     def entity(entity_id: str, label: str, name: str) -> str:
         if entity_id not in known_entities:
@@ -280,9 +282,13 @@ def ingest_extractions(db: sqlite_utils.Database, records: Iterable[dict], batch
             seen.add(doc_id)
             in_batch.add(doc_id)
             for m in record.get("mentions") or ():
-                name, start, end = m["name"], m["start"], m["end"]
-                target = entity(_entity_for(m["label"], name, vendors), m["label"], name)
-                mentions.append((_hash_id(doc_id, target, start, end), doc_id, target, start, end, m["text"]))
+                name, start, end, label = m["name"], m["start"], m["end"], m["label"]
+                target = targets_of.get((label, name))
+                if target is None:
+                    target = targets_of[(label, name)] = entity(_entity_for(label, name, vendors), label, name)
+                # _hash_id(doc_id, target, start, end), written out: this runs once per mention
+                mention_id = sha1(f"{doc_id}\x1f{target}\x1f{start}\x1f{end}".encode("utf-8")).hexdigest()[:16]
+                mentions.append((mention_id, doc_id, target, start, end, m["text"]))
             ids = iter(action_ids(doc_id, record.get("actions") or []))  # several actors of one act: one each
             for a in record.get("actions") or ():
                 get = a.get
