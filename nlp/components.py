@@ -125,6 +125,14 @@ class PolicyEntities(_TopicData):
                 extra.append(Span(doc, span.start, span.end, label="ORG",
                                   kb_id=topic.canonical_organisation(value)))
                 taken.add(extra[-1])
+        meta = doc._.meta or {}
+        reporting = meta.get("part", "text") == "text" and meta.get("offset", 0) == 0 \
+            and (meta.get("kind") or "") in ("news", "ngo", "law_firm", "company", "")
+        for start, end, value in shapes.outlet_shapes(text, self.not_names, reporting):  # "The Epoch Times", a byline's
+            span = doc.char_span(start, end, alignment_mode="contract")
+            if span is not None and len(span) and taken.free(span):
+                extra.append(Span(doc, span.start, span.end, label="ORG", kb_id=topic.canonical_organisation(value)))
+                taken.add(extra[-1])
         orgs = [(s.start_char, s.end_char, s.kb_id_) for s in chosen + extra if s.label_ == "ORG"]
         acronyms = dict(shapes.acronym_definitions(text, orgs))
         for acronym, canonical in acronyms.items():

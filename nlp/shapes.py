@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .people import people  # noqa: F401  people have their own module
+from .people import NOT_NAMES, people  # noqa: F401  people have their own module
 
 CW = r"[A-Z][\w'’\-]*"  # a capitalised word
 _CONNECT = r"(?:,[ \t]+|[ \t]+(?:and|&|of the|for the|on the|of|for|the|on|in)[ \t]+|[ \t]+)"
@@ -98,6 +98,74 @@ def organisation_shapes(text: str):
             end = begin + len(value)
             value = text[start:end].rstrip(",")
             yield start, start + len(value), value
+
+
+# news outlets by their shape: capitalised words ending in a masthead word ("The Epoch Times", "Small UAS News")
+_MASTHEAD = r"Times|News|Post|Daily|Journal|Herald|Guardian|Telegraph|Tribune|Gazette|Press|Wire|Insider|Weekly|Magazine|Mirror|Observer|Chronicle|Express"
+OUTLET = re.compile(rf"\b(?:{CW}[ \t]+){{1,3}}(?:{_MASTHEAD})\b(?![ \t]+(?:[A-Z]|(?:de|du|of|for)\b))")
+# a source line opening a text: "<Outlet>, <date>.", "<Name>, <Outlet>.", "<Name>, <Role>, <Outlet>. <date>",
+# "<Place> (<Outlet>, <date>)."
+_PIECE = r"[A-Za-z][\w.&'’-]*(?:[ \t]+(?:[A-Z0-9][\w.&'’-]*|of|the|de|du|la|and|&)){0,4}"
+_WHEN = rf"(?:{_MON}[ \t]+\d{{1,2}}|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MON}|(?:19|20)\d{{2}})"
+SOURCE_PAREN = re.compile(rf"\((?:[ \t]*)({_PIECE})(?:,[^()\n]{{0,40}})?\)")
+SOURCE_PIECES = re.compile(r"[^,;\n]+")
+
+
+def outlet_shapes(text: str, not_names=None, source_line: bool = True):
+    """News outlets by their shape: masthead names anywhere ("the Washington Times reported"), and the outlet of
+    the source line that opens a text (a byline with its outlet, a dateline's agency)."""
+    for m in OUTLET.finditer(text):
+        if m.group(0).startswith("The "):  # "The Epoch Times": the article is part of a masthead
+            if len(m.group(0).split()) >= 3:  # "The Journal" alone names no one paper
+                yield m.start(), m.end(), m.group(0)
+            continue
+        start, words = _without_leading_noise(text, m.start(), m.group(0).split(), m.end())
+        if len(words) >= 2:
+            yield start, m.end(), text[start:m.end()]
+    if not source_line:  # only reporting opens with a byline or dateline
+        return
+    line_end = text.find("\n")
+    line = text[:line_end if line_end >= 0 else len(text)]
+    if len(line) > 160:
+        return
+    for m in SOURCE_PAREN.finditer(line):
+        if m.start() < 60 and _outlet_like(m.group(1)):
+            yield m.start(1), m.end(1), m.group(1)
+    named = [value for _, _, value in people(line, not_names if not_names is not None else NOT_NAMES)]
+    pieces, at = [], 0
+    for piece in re.split(r",|;|\.(?=[ \t])", line):
+        pieces.append((at, piece))
+        at += len(piece) + 1
+    dated = any(re.search(_WHEN, piece) for _, piece in pieces)
+    bylined = bool(named) and any(n in pieces[0][1] for n in named)
+    if not dated and not (bylined and len(pieces) <= 4):
+        return
+    if not bylined and re.search(rf"{_WHEN}[^.\n]*\.[ \t]+[A-Z][^\n]{{20,}}", line):
+        return  # "Brussels, 11 November 2020. In an open letter ...": a dateline's place, then the story
+    for at, piece in pieces[:4]:
+        if re.search(_WHEN, piece):
+            break  # the outlet stands before the date
+        name = re.sub(r"^(?:By|by)[ \t]+", "", piece.strip().rstrip(".:"))
+        if not name or any(n in name for n in named) or not _outlet_like(name):
+            continue
+        words = name.split()
+        if len(words) > 5 or words[-1] in ("Editor", "Reporter", "Correspondent", "Writer", "Team", "Staff") \
+                or words[0] in ("Managing", "Senior", "Chief", "Deputy", "Political", "Posted", "Published", "Updated"):
+            continue
+        offset = at + piece.find(name)
+        yield offset, offset + len(name), name
+
+
+def _outlet_like(name: str) -> bool:
+    """A name an outlet could have: capitalised words ("Gulf News", "NordSIP") or a web address ("Ferra.ru"),
+    not a date, not a dateline's place in capitals ("MANILA")."""
+    if not re.fullmatch(_PIECE, name) or re.match(_WHEN, name) or "(" in name or re.fullmatch(_MON, name):
+        return False
+    if not (name[0].isupper() or re.search(r"\.[a-z]{2,3}$", name)):
+        return False
+    if re.search(r"\b(?:No|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", name):
+        return False
+    return not (name.isupper() and len(name) > 4)
 
 
 HEAD_AND = re.compile(rf"\b(?:{_HEADS_LAST})(?=[ \t]+(?:and|&)[ \t]+[A-Z])")

@@ -227,3 +227,21 @@ def test_bills_sponsors_and_the_laws_that_list(extract):
     r = extract("The NDAA requires an agency to audit DJI within a year, failing which DJI is added to the FCC "
                 "Covered List.", jurisdiction="US", kind="news", published="2024-12-20")
     assert ("legislation", "US Congress") in types(r)
+
+
+@pytest.mark.parametrize("text, outlet", [
+    ("Ann Writer, The Example Times.\nMPs have called for a wider ban on Hikvision cameras.", "The Example Times"),
+    ("Examplewire, 8 June 2023.\nThe council will remove its Hikvision cameras.", "Examplewire"),
+    ("Jo Example, Managing Editor, Example Insider. November 13, 2023.\nHikvision replied.", "Example Insider"),
+    ("LONDON, England (Example Wire, 5 January 2020). The council removed Hikvision cameras.", "Example Wire"),
+    ("According to the Northshire Gazette, the council will remove Hikvision cameras.", "Northshire Gazette"),
+])
+def test_outlets_by_their_shape(extract, text, outlet):
+    """Guide 3: news outlets are organisations: a masthead name, the outlet of a news text's source line."""
+    assert outlet in extract(text, kind="news")["organisations"]
+
+
+def test_a_datelines_place_is_no_outlet(extract):
+    r = extract("Brussels, 11 November 2020. In an open letter to the Commission, members urged a ban on Hikvision "
+                "cameras in the institutions.", kind="news")
+    assert "Brussels" not in r["organisations"]
