@@ -133,15 +133,17 @@ def time_pages(db_path: Path, rounds: int = 20, timeout: float = 120) -> dict:
                     statuses[name].add(response.status_code)
     finally:
         server.stop()
+    # a page that answered anything but 200 is reported as such (its figures are a miss), not a crashed run:
+    # at the largest size a page past its time limit answers 503, and the other figures are still worth having
     wrong = {name: sorted(codes) for name, codes in statuses.items() if codes != {200}}
-    if wrong:
-        raise RuntimeError(f"pages did not answer 200: {wrong}")
     fixed = _quantile(samples["select_1"], 0.95)
-    out = {"rounds": rounds, "select_1": {"p50_ms": _quantile(samples["select_1"], 0.5), "p95_ms": fixed}}
+    out = {"rounds": rounds, "select_1": {"p50_ms": _quantile(samples["select_1"], 0.5), "p95_ms": fixed},
+           "not_200": wrong}
     for name in PAGES:
         p95 = _quantile(samples[name], 0.95)
         out[name] = {"path": pages[name], "p50_ms": _quantile(samples[name], 0.5), "p95_ms": p95,
-                     "vs_select_1": round(p95 / max(fixed, 0.01), 2), "first_ms": first.get(name)}
+                     "vs_select_1": round(p95 / max(fixed, 0.01), 2), "first_ms": first.get(name),
+                     "statuses": sorted(statuses[name])}
     return out
 
 
