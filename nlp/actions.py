@@ -100,6 +100,7 @@ DEPARTMENTS_TOLD = re.compile(r"\b(?:departments|ministries|agencies)(?: and age
                               r"required|mandated)\b[^.;]*$", re.I)
 LEGISLATORS_OFFICE = re.compile(r"^Office of (?:the )?(?:Senator|Sen\.|Representative|Rep\.|Congressman|Congresswoman|"
                                 r"Councillor|Delegate|Assemblymember) (.+)$")
+DIRECTED = re.compile(r"^(?:direct|order|instruct|command)(?:s|ed)$")
 PERSON_ROLES = {"calls_for", "reviews", "enacts"}  # the roles a person without an office can act in
 # "they are under no obligation to do so", "are not required to remove": a permission, not an action
 NO_OBLIGATION = re.compile(r"\b(under no obligation|no requirement|not (?:be )?(?:obliged|required|mandated|compelled))\b",
@@ -269,6 +270,18 @@ class ActionRules:
                 action.confidence = round(self.model.score(action.signals), 2)
         return [a.to_dict(self.keep_signals) for a in found]
 
+    def _directed_body(self, doc, sent, trigger, ents) -> Span | None:
+        """The body a person orders to act: '<person> directed/ordered/instructed the Army to stop ...'."""
+        for e in ents:
+            if e.label_ != "ORG" or e.end > trigger.start or e.kb_id_ in self.not_actors:
+                continue
+            i = e.start - 1
+            if i >= sent.start and doc[i].lower_ in DETERMINERS:
+                i -= 1
+            if i >= sent.start and DIRECTED.match(doc[i].lower_) and e.end < len(doc) and doc[e.end].lower_ == "to":
+                return e
+        return None
+
     def _one_level(self, found: list[Action], published) -> list[Action]:
         """One act told at two levels in a document ("Cabinet Office Minister <name> revealed the decision";
         "the British government has told departments to stop"): a department and its government acting alike on
@@ -403,8 +416,13 @@ class ActionRules:
                 actor, actor_kind = office, self.org_kind.get(office, "department")
         if actor_kind == "PERSON" and actor_from_text and role not in PERSON_ROLES:
             # a person without an office the text gives them acts for a body: "Devine added that the policy was
-            # advice to departments" (guide 5.2: a person acts only when no body is named)
-            actor, actor_kind, actor_from_text = self._fallback(sent, ctx)
+            # advice to departments" (guide 5.2: a person acts only when no body is named); "<officer> directed
+            # the Army to stop all use": the body directed acts
+            directed = self._directed_body(doc, sent, trigger, ents)
+            if directed is not None:
+                actor, actor_kind = self._resolve(directed, ctx)
+            else:
+                actor, actor_kind, actor_from_text = self._fallback(sent, ctx)
         if role == "declines" and not self._declines_as_government(actor_kind, actor_from_text, ents, trigger, ctx):
             return None  # "the vendor declined to comment", "a spokeswoman for the law firm declined": no government
         if self._not_actor_speaks(ents, trigger):

@@ -245,3 +245,10 @@ def test_a_datelines_place_is_no_outlet(extract):
     r = extract("Brussels, 11 November 2020. In an open letter to the Commission, members urged a ban on Hikvision "
                 "cameras in the institutions.", kind="news")
     assert "Brussels" not in r["organisations"]
+
+
+def test_the_body_a_person_directs_acts(extract):
+    """'<officer> directed the Army to stop all use': a person without an office acts for the body directed."""
+    r = extract("In a memorandum dated August 2, Lt. Gen. Jo Example directed the U.S. Army to stop all use of DJI "
+                "drones at once.", jurisdiction="US", kind="news", published="2017-08-04")
+    assert ("remove", "US Army") in types(r)
