@@ -130,8 +130,8 @@ def _card(row: dict, highlight) -> str:
         if row.get("outlet"):
             out.append(f'<span class="outlet">{e(row["outlet"])}</span>')
         out.append(f'\n      <span class="kind">{_kind(row.get("kind"))}</span>')
-        if row.get("jurisdiction"):
-            out.append(f" · {e(row['jurisdiction'])}")
+        if row.get("document_jurisdiction"):  # the source's own (a news outlet's country), not the event's
+            out.append(f" · {e(row['document_jurisdiction'])}")
     out.append("</p>\n    ")
     out.append(card_facts(row.get("facts")))
     sources, documents = row.get("sources"), row.get("documents")

@@ -59,7 +59,7 @@ ROW_SQL = """
 SELECT l.pos, e.id AS event_id, e.date, e.type, t.label AS action, e.actor, ae.slug AS actor_slug, e.status,
   e.documents, e.sources, e.date_basis, e.primary_basis, e.first_reported, e.first_seen, e.updated, e.announced_by,
   e.disagreements, l.certainty, d.id AS document_id, d.title, d.url, d.source, d.kind, e.jurisdiction,
-  l.department, d.outlet, d.published,
+  l.department, d.outlet, d.jurisdiction AS document_jurisdiction, d.published,
   COALESCE((SELECT group_concat(CASE WHEN x.target = '*' THEN '*' ELSE e2.slug || '|' || e2.name END, ';')
             FROM event_targets x LEFT JOIN entities e2 ON e2.id = x.target
             WHERE x.event_id = e.id AND x.in_context = 0), '') AS targets,

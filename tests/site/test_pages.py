@@ -54,6 +54,27 @@ def test_news_cards_name_their_outlet_and_jurisdiction(ds_server):
     assert '<span class="outlet">Trade Law Daily</span>' in card and "news</span> · US" in card
 
 
+def test_a_news_card_gives_its_outlets_country_beside_the_outlet(ds_server, built):
+    """#16 point 8: the source line of a card names the outlet and the outlet's country (the document's
+    jurisdiction), which may differ from the event's (the head's badge): a US outlet reporting an act
+    in Australia. It showed the event's beside the outlet."""
+    import html as html_lib
+    import sqlite3
+    from urllib.parse import unquote
+
+    conn = sqlite3.connect(built["db"])
+    html = httpx.get(ds_server.url + "/timeline", params={"kind": "news", "all": "1"}).text
+    cards = html.split('<li class="event"')[1:]
+    assert cards
+    for card in cards:
+        doc_id = unquote(re.search(r'class="document-link" href="/documents/([^"]+)"', card).group(1))
+        outlet, jurisdiction = conn.execute("SELECT outlet, jurisdiction FROM documents WHERE id = ?",
+                                            (doc_id,)).fetchone()
+        source = html_lib.unescape(re.search(r'<p class="source">(.*?)</p>', card, re.S).group(1))
+        assert f'<span class="outlet">{outlet}</span>' in source
+        assert source.endswith(f"news</span> · {jurisdiction}" if jurisdiction else "news</span>"), source
+
+
 def test_written_questions_link_to_their_public_pages(ds_server):
     """Regression for #16 point 8: half the written questions linked to the JSON API."""
     html = httpx.get(ds_server.url + "/timeline", params={"kind": "written_question"}).text
