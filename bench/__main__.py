@@ -27,6 +27,9 @@ TARGETS = {"nlp_vs_tokenizer": (">=", 1 / 3), "ingest_vs_raw": ("<=", 1.5), "ing
            "search_p95_ms": ("<=", 50.0), "search_vs_raw": ("<=", 3.0), "recrawl_bytes_ratio": ("<=", 0.05),
            "recrawl_requests_ratio": ("<=", 0.05), "recrawl_new_rows": ("<=", 0)}
 PAGE_TARGETS = {"ms": 100.0, "vs_select_1": 20.0, "exponent": 0.3, "mix_p95_ms": 500.0}
+# event resolution (db build's events stage) against storing the same documents and extractions (its ingest and
+# extractions stages) in the same build, and its growth with the corpus: linear, like theirs (#15)
+EVENT_TARGETS = {"events_vs_ingest": ("<=", 2.0), "events_seconds_exponent": ("<=", 1.15)}
 NLP_MAX = 100_000  # extraction beyond this takes too long for one run; larger corpora repeat these texts
 
 
@@ -59,6 +62,20 @@ def page_figures(sizes: list[int], runs: dict, mix: dict | None) -> tuple[dict, 
                                                               if not k.startswith("5"))
         targets["pages_mix_errors"] = ("<=", 0)
     return figures, targets
+
+
+def event_figures(sizes: list[int], builds: dict) -> tuple[dict, dict]:
+    """The events stage of `python -m db build`: its seconds as a ratio to the build's ingest and extractions
+    stages at the largest size, and its growth exponent over the sizes."""
+    figures = {}
+    largest = builds.get(max(sizes)) or {}
+    stored = (largest.get("ingest") or 0) + (largest.get("extractions") or 0)
+    if largest.get("events") is not None and stored > 0:
+        figures["events_vs_ingest"] = round(largest["events"] / stored, 3)
+    growth = exponent(sizes, [(builds.get(n) or {}).get("events") or 0 for n in sizes])
+    if growth is not None:
+        figures["events_seconds_exponent"] = growth
+    return figures, {k: EVENT_TARGETS[k] for k in figures}
 
 
 def main(argv=None):
@@ -130,6 +147,9 @@ def main(argv=None):
         more, page_targets = page_figures(sizes, page_runs, mix)
         figures.update(more)
         targets.update(page_targets)
+        more, event_targets = event_figures(sizes, builds)
+        figures.update(more)
+        targets.update(event_targets)
         ns = sorted(nlp_runs)
         scaling = {
             "extract_seconds_exponent": exponent(ns, [nlp_runs[n]["words"] / nlp_runs[n]["extract_words_per_s"]
@@ -138,6 +158,7 @@ def main(argv=None):
             "raw_ingest_seconds_exponent": exponent(sizes, [ingest_runs[n]["raw_s"] for n in sizes]),
             "ingest_extractions_seconds_exponent": exponent(sizes, [extraction_runs[n]["ours_s"] for n in sizes]),
             "search_p95_exponent": exponent(sizes, [search_runs[n]["datasette_http"]["p95_ms"] for n in sizes]),
+            "events_seconds_exponent": exponent(sizes, [builds[n].get("events") or 0 for n in sizes]),
         } | {f"page_{name}_p50_exponent": exponent(sizes, [page_runs[n][name]["p50_ms"] for n in sizes])
              for name in pages.PAGES}
         results = {

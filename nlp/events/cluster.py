@@ -35,12 +35,23 @@ best cluster it is compatible with, or starts its own. Compatible means:
 
 Similarity is the IDF-weighted overlap of content words between the mention's
 sentence and the closest sentence already in the cluster.
+
+Candidates (which clusters a mention is judged against) are found through
+indexes, so that a mention looks at the clusters that could take it, not at
+every cluster of its type whose 16-day date bucket it meets (``Block``): by
+actor line (a strong relation needs a comparable actor), by the rare words of
+the sentences (any rule that needs the wording needs a shared word among the
+rarest, ``prefix``), and, only to count whether more than one cluster fits, the
+clusters without an actor of the mention's kind. The judge and its decisions
+are the same as comparing with every cluster of the bucket (``exhaustive=True``
+does that; tests/nlp/test_event_blocking.py checks the two agree).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain as _chained
 from functools import lru_cache
 
 from .hierarchy import Hierarchy
@@ -51,6 +62,7 @@ PREVALENT = 2  # an undated restatement that fits several acts goes to one repor
 BUCKET_DAYS = 16
 _BASIS_RANK = {"record": 0, "stated": 1, "reported": 2, "undated": 3}
 _UNIQUE = {3, 4, 5}  # ranks accepted only when the cluster is the mention's only candidate
+SIMILAR = min(FAR, CUE, WEAK, CONFLICT, TWIN)  # the lowest similarity any rule asks for
 
 
 @dataclass
@@ -72,6 +84,30 @@ class Cluster:
     spans: set[tuple] = field(default_factory=set)  # (document, start, end) of the records' sentences
     sentences: set[tuple] = field(default_factory=set)  # (document, start, end) of every mention
     stages: set[str] = field(default_factory=set)  # the stages of a bill its mentions name
+    blocks: list = field(default_factory=list, repr=False)  # the date buckets' Blocks it is indexed in
+
+
+class Block:
+    """The clusters of one (type, date bucket), indexed the ways a mention may join them.
+
+    - ``actors``: by actor key (``_actor_keys``): a strong relation needs a comparable actor;
+    - ``full`` and ``prefix``: by every word, and by the rarest words (``Clusterer._prefix``), of the
+      first 25 sentences (those ``_similarity`` compares): any rule that needs the wording to match
+      (similarity >= SIMILAR) needs one of the mention's rarest words in a sentence, or one of the
+      sentence's rarest words in the mention;
+    - ``no_body``, ``no_person``, ``clusters``: clusters without an actor that is a body, a person (when
+      indexed; lists shed the ones that gained one), and all: what a weak relation may join.
+    """
+
+    __slots__ = ("clusters", "actors", "full", "prefix", "no_body", "no_person")
+
+    def __init__(self):
+        self.clusters: list[Cluster] = []
+        self.actors: dict[tuple, list[Cluster]] = {}
+        self.full: dict[str, list[Cluster]] = {}
+        self.prefix: dict[str, list[Cluster]] = {}
+        self.no_body: list[Cluster] = []
+        self.no_person: list[Cluster] = []
 
 
 @lru_cache(maxsize=1024)
@@ -81,8 +117,13 @@ def _root(jurisdiction: str) -> str:
 
 class Clusterer:
     def __init__(self, hierarchy: Hierarchy, idf: dict[str, float], per_document: set[str] = frozenset(),
-                 frequency: dict[str, int] | None = None, common_limit: int = 50):
+                 frequency: dict[str, int] | None = None, common_limit: int = 50, exhaustive: bool = False):
         self.hierarchy, self.idf, self.per_document = hierarchy, idf, set(per_document)
+        # exhaustive: judge every cluster of the mention's date buckets (the reference the indexes must agree with)
+        self.exhaustive = exhaustive
+        self.counts: Counter = Counter()  # judged: clusters judged; scanned: entries of the weak lists read
+        self._blocks: dict[tuple, Block] = {}
+        self._prefixes: dict[int, tuple[str, ...]] = {}
         self.frequency = frequency or {}  # in how many sentences each word is
         # words in over 5% of the sentences find too much to be a clue
         self.common = {w for w, n in self.frequency.items() if n > common_limit}
@@ -121,11 +162,61 @@ class Clusterer:
         ``_candidates`` finds them)."""
         if m.actor_kind == "none" and m.basis == "undated":  # nothing to place it by: a mention-level event
             return None
-        judged = []
-        for c in self._candidates(m):
-            verdict = self._judge(m, c)
-            if verdict is not None:
-                judged.append([verdict[0], verdict[1], verdict[2], c.number, c])
+        verdicts: dict[int, tuple | None] = {}
+        if self.exhaustive:
+            self._judge_all(m, self._candidates(m), verdicts)
+            return self._decide(m, verdicts)
+        # Tiers, each judged only while what is known leaves the decision open (_decide). Rank 0 is in the
+        # mention's own document; rank 1 needs a strong relation and a near date (the actor index of the date
+        # buckets); rank 2 a strong relation and, from the date buckets, a similarity >= SIMILAR (their word
+        # index), else one of the bounded extras (_candidates: rare words, actor, undated; every rank-4 fit is
+        # one of these). Ranks 3-5 take a cluster only when it is the one that fits, or by a tie-break: then
+        # what matters is whether two fit, the lowest rank, and every fit by the hint's actor line.
+        self._judge_all(m, self._by_document.get((m.document_id, m.type), ()), verdicts)
+        blocks = self._blocks_of(m)
+        self._judge_all(m, self._strong_near(m, m.actor, blocks), verdicts)
+        if self._best(verdicts) <= 1:
+            return self._decide(m, verdicts)
+        extras = self._candidates(m, buckets=False)
+        self._judge_all(m, extras, verdicts)
+        if m.actor is not None:  # a strong relation is possible: every cluster that may rank 2
+            self._judge_all(m, (c for c in self._similar(m, blocks)
+                                if c.number not in verdicts and self._relation(m, c) == "strong"), verdicts)
+            if self._best(verdicts) <= 2:
+                return self._decide(m, verdicts)
+        if m.hint:  # the tie-break by the bodies the document names: every fit in their lines
+            for body in sorted(m.hint):
+                self._judge_all(m, self._strong_near(m, body, blocks), verdicts)
+            self._judge_all(m, (c for c in self._similar(m, blocks)
+                                if c.number not in verdicts and self._fits_hint(m, c)), verdicts)
+        # only ranks 3-5 are left (a weak or mixed relation, a conflict worded alike, an undated restatement):
+        # judge until two fit, and, when an undated restatement fits (rank 4), until a rank 3 shows or none is left
+        fits = [v[0] for v in verdicts.values() if v is not None]
+        fitting, lower = len(fits), 3 in fits or 4 not in fits
+        for c in _chained(self._similar(m, blocks), self._weak_near(m, blocks)):
+            if fitting > 1 and lower:
+                break
+            if c.number not in verdicts:
+                verdict = verdicts[c.number] = self._judge(m, c)
+                self.counts["judged"] += 1
+                if verdict is not None:
+                    fitting += 1
+                    lower = lower or verdict[0] == 3
+        return self._decide(m, verdicts)
+
+    def _judge_all(self, m: Mention, clusters, verdicts: dict) -> None:
+        for c in clusters:
+            if c.number not in verdicts:
+                verdicts[c.number] = self._judge(m, c)
+                self.counts["judged"] += 1
+
+    @staticmethod
+    def _best(verdicts: dict) -> int:
+        return min((v[0] for v in verdicts.values() if v is not None), default=99)
+
+    def _decide(self, m: Mention, verdicts: dict) -> Cluster | None:
+        judged = [[v[0], v[1], v[2], number, self.clusters[number]] for number, v in verdicts.items()
+                  if v is not None]
         if not judged:
             return None
         rank = min(j[0] for j in judged)
@@ -148,11 +239,13 @@ class Clusterer:
         return best[0][4]
 
     # -- candidates ------------------------------------------------------------
-    def _candidates(self, m: Mention) -> list[Cluster]:
+    def _candidates(self, m: Mention, buckets: bool = True) -> list[Cluster]:
+        """Clusters of the mention's document, of its rarest words, of its actor (undated); with ``buckets``,
+        every cluster of its type whose date buckets it meets (the exhaustive reference)."""
         seen: dict[int, Cluster] = {}
         for c in self._by_document.get((m.document_id, m.type), []):
             seen[c.number] = c
-        if m.lo is not None:
+        if m.lo is not None and buckets:
             for bucket in range(m.lo // BUCKET_DAYS, m.hi // BUCKET_DAYS + 1):
                 for c in self._near.get((m.type, bucket), []):
                     seen[c.number] = c
@@ -174,6 +267,84 @@ class Clusterer:
             for c in self._near.get((m.type, "undated"), [])[-50:]:
                 seen[c.number] = c
         return list(seen.values())
+
+    # -- the blocked candidates of the date buckets ------------------------------
+    def _blocks_of(self, m: Mention) -> list[Block]:
+        if m.lo is None or m.type in self.per_document:  # a per-document type joins its own document only
+            return []
+        keys = [(m.type, b) for b in range(m.lo // BUCKET_DAYS, m.hi // BUCKET_DAYS + 1)] + [(m.type, "wide")]
+        return [self._blocks[k] for k in keys if k in self._blocks]
+
+    def _actor_keys(self, actor: str) -> list[tuple]:
+        """Index keys of an actor in a cluster: two actors are comparable only if they share one of these
+        and the querying side asks for it (``_query_keys``)."""
+        if actor.startswith("person:"):  # "Stefanik" is "Elise Stefanik": the surname
+            names = actor[7:].split()
+            return [("surname", names[-1] if names else "")]
+        if ":" in actor:
+            return [("is", actor)]
+        return [("is", actor)] + [("up", a) for a in self.hierarchy.chain(actor)]
+
+    def _query_keys(self, actor: str) -> list[tuple]:
+        """Keys under which the clusters with an actor comparable to this one are indexed: the actor or one
+        of its descendants (``up``), or one of its ancestors (``is``)."""
+        if actor.startswith("person:") or ":" in actor:
+            return self._actor_keys(actor)
+        return [("up", actor)] + [("is", a) for a in self.hierarchy.chain(actor)]
+
+    def _strong_near(self, m: Mention, actor: str | None, blocks: list[Block]):
+        """Clusters near the mention's date with an actor comparable to ``actor`` (the mention's, or a hint's)."""
+        if actor is None:
+            return
+        keys = self._query_keys(actor)
+        for block in blocks:
+            for key in keys:
+                for c in block.actors.get(key, ()):
+                    if m.lo <= c.hi and c.lo <= m.hi:
+                        yield c
+
+    def _prefix(self, m: Mention) -> tuple[str, ...]:
+        """The rarest words of a sentence without which less than SIMILAR of its weight is left: a sentence
+        sharing none of them shares less than SIMILAR of this one's weight (prefix filtering)."""
+        found = self._prefixes.get(id(m))
+        if found is None:
+            idf = self.idf
+            rest = sum(idf.get(w, 0.0) for w in m.words)
+            bound = (SIMILAR - 1e-9) * self._weight[m.id]  # below the threshold, with room for rounding
+            out = []
+            for word in sorted(m.words, key=lambda w: (-idf.get(w, 0.0), w)):
+                if rest < bound:
+                    break
+                out.append(word)
+                rest -= idf.get(word, 0.0)
+            found = self._prefixes[id(m)] = tuple(out)
+        return found
+
+    def _similar(self, m: Mention, blocks: list[Block]):
+        """Clusters whose first 25 sentences may reach SIMILAR with the mention's: similarity is the shared
+        weight over the smaller sentence's, so the smaller one's rarest words (its prefix) meet the other."""
+        prefix = self._prefix(m)
+        for block in blocks:
+            for word in prefix:
+                yield from block.full.get(word, ())
+            for word in m.words:
+                yield from block.prefix.get(word, ())
+
+    def _weak_near(self, m: Mention, blocks: list[Block]):
+        """Clusters near the mention's date without an actor of its kind (all, for a mention without an actor):
+        the only ones a weak relation may join without matching words; the latest first."""
+        person = m.actor is not None and m.actor.startswith("person:")
+        for block in blocks:
+            listed = block.clusters if m.actor is None else block.no_person if person else block.no_body
+            stale = 0
+            for c in reversed(listed):
+                self.counts["scanned"] += 1
+                if m.actor is not None and any(a.startswith("person:") == person for a in c.actors):
+                    stale += 1  # it has gained an actor of that kind: never weak for this kind again
+                elif m.lo <= c.hi and c.lo <= m.hi:
+                    yield c
+            if stale > 8:
+                listed[:] = [c for c in listed if not any(a.startswith("person:") == person for a in c.actors)]
 
     def _judge(self, m: Mention, c: Cluster):
         """(rank, similarity or None, distance) when m may join c, else None; lower ranks are better.
@@ -286,6 +457,8 @@ class Clusterer:
     def _add(self, c: Cluster, m: Mention) -> None:
         joint = bool(c.mentions) and m.document_id in c.documents and self._co_issuer(m, c)
         relation = self._relation(m, c) if c.mentions else "strong"
+        indexed = bool(c.blocks)  # in its date buckets' indexes already: index what this mention adds
+        actors = len(c.actors)
         c.mentions.append(m)
         c.documents.add(m.document_id)
         c.sentences.add((m.document_id, m.start, m.end))
@@ -319,16 +492,54 @@ class Clusterer:
             bucket = self._words.setdefault((m.type, word), [])
             if not bucket or bucket[-1] is not c:
                 bucket.append(c)
+        if indexed:
+            for block in c.blocks:
+                if len(c.actors) > actors:
+                    self._index_actor(block, c, m.actor)
+                if len(c.mentions) <= 25:
+                    self._index_words(block, c, m)
 
     def _index_dates(self, c: Cluster) -> None:
         first, last = c.lo // BUCKET_DAYS, c.hi // BUCKET_DAYS
         keys = [(c.type, b) for b in range(first, last + 1)] if last - first <= 40 else [(c.type, "wide")]
         for key in keys:
             self._near.setdefault(key, []).append(c)
+            if self.exhaustive:
+                continue
+            block = self._blocks.get(key)
+            if block is None:
+                block = self._blocks[key] = Block()
+            c.blocks.append(block)
+            block.clusters.append(c)
+            if not any(not a.startswith("person:") for a in c.actors):
+                block.no_body.append(c)
+            if not any(a.startswith("person:") for a in c.actors):
+                block.no_person.append(c)
+            for actor in sorted(c.actors):
+                self._index_actor(block, c, actor)
+            for other in c.mentions[:25]:
+                self._index_words(block, c, other)
+
+    def _index_actor(self, block: Block, c: Cluster, actor: str) -> None:
+        for key in self._actor_keys(actor):
+            listed = block.actors.setdefault(key, [])
+            if not listed or listed[-1] is not c:
+                listed.append(c)
+
+    def _index_words(self, block: Block, c: Cluster, m: Mention) -> None:
+        for word in m.words:
+            listed = block.full.setdefault(word, [])
+            if not listed or listed[-1] is not c:
+                listed.append(c)
+        for word in self._prefix(m):
+            listed = block.prefix.setdefault(word, [])
+            if not listed or listed[-1] is not c:
+                listed.append(c)
 
 
 def cluster(mentions: list[Mention], hierarchy: Hierarchy, idf: dict[str, float],
-            per_document: set[str] = frozenset()) -> list[Cluster]:
+            per_document: set[str] = frozenset(), exhaustive: bool = False) -> list[Cluster]:
     frequency = Counter(w for m in mentions for w in m.words)
-    clusterer = Clusterer(hierarchy, idf, per_document, frequency, common_limit=max(50, len(mentions) // 20))
+    clusterer = Clusterer(hierarchy, idf, per_document, frequency, common_limit=max(50, len(mentions) // 20),
+                          exhaustive=exhaustive)
     return clusterer.run(mentions)
