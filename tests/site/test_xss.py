@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from crawlers.replay import Recordings, ReplayServer
+from db.query import FEED_EVIDENCE_CAP
 from tests.conftest import DatasetteServer, run
 
 pytestmark = [pytest.mark.browser, pytest.mark.reliability, pytest.mark.serial]
@@ -106,6 +107,9 @@ def test_no_payload_runs_on_any_page(hostile, browser, artifacts, figures):
     # every document's own page: its crawled text, title and outlet, with the evidence marked (#17)
     pages += [f"/documents/{quote(i)}" for (i,) in sqlite3.connect(work / "tracker.db").execute(
         "SELECT id FROM documents ORDER BY id")]
+    # every event's page: all its sentences, where the Atom entry and the card list only the first few
+    pages += [f"/events/{quote(i)}" for (i,) in sqlite3.connect(work / "tracker.db").execute(
+        "SELECT id FROM events ORDER BY id")]
     context = browser.new_context()
     dialogs, external, executed, on_attributes = [], [], [], []
     page = context.new_page()
@@ -133,8 +137,10 @@ def test_no_payload_runs_on_any_page(hostile, browser, artifacts, figures):
 def test_feed_and_json_exports_carry_payloads_only_as_text(hostile):
     ds, _ = hostile
     atom = httpx.get(ds.url + "/timeline.atom?all=1")  # every event, the hostile ones at any confidence
-    # the stories report one act: one entry, whose content lists every story's sentence, title and link
-    assert atom.content.count(b"<entry>") >= 1 and atom.content.count(b"https://hostile.invalid/story/") > 10
+    # the stories report one act: one entry, whose content lists the event's first sentences with their
+    # titles and links (the rest are on the event's page, which test_no_payload_runs_on_any_page loads)
+    assert atom.content.count(b"<entry>") >= 1
+    assert atom.content.count(b"https://hostile.invalid/story/") >= FEED_EVIDENCE_CAP
     assert b"<script" not in atom.content and b"javascript:" not in atom.content.lower()
     j = httpx.get(ds.url + "/tracker/documents.json")
     assert j.headers["content-type"].startswith("application/json") and j.headers["x-content-type-options"] == "nosniff"
