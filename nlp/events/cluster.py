@@ -177,7 +177,8 @@ class Clusterer:
         self._judge_all(m, self._strong_near(m, m.actor, blocks), verdicts)
         if self._best(verdicts) <= 1:
             return self._decide(m, verdicts)
-        extras = self._candidates(m, buckets=False)
+        # an extra dated apart from the mention, of another document, fits only in matching words
+        extras = [c for c in self._candidates(m, buckets=False) if not self._apart_and_unlike(m, c)]
         self._judge_all(m, extras, verdicts)
         if m.actor is not None:  # a strong relation is possible: every cluster that may rank 2
             self._judge_all(m, (c for c in self._similar(m, blocks)
@@ -319,6 +320,15 @@ class Clusterer:
                 rest -= idf.get(word, 0.0)
             found = self._prefixes[id(m)] = tuple(out)
         return found
+
+    def _apart_and_unlike(self, m: Mention, c: Cluster) -> bool:
+        """Dated apart (neither window meets the other) and in other documents, a cluster takes the mention
+        only by the wording rules (similarity >= SIMILAR); without a rare word shared with any of the sentences
+        ``_similarity`` compares, it cannot reach that."""
+        if m.lo is None or c.lo is None or (m.lo <= c.hi and c.lo <= m.hi) or m.document_id in c.documents:
+            return False
+        prefix = self._prefix(m)
+        return all(o.words.isdisjoint(prefix) and m.words.isdisjoint(self._prefix(o)) for o in c.mentions[:25])
 
     def _similar(self, m: Mention, blocks: list[Block]):
         """Clusters whose first 25 sentences may reach SIMILAR with the mention's: similarity is the shared
