@@ -158,12 +158,15 @@ SAID_KEY = re.compile(r"\b(?:said|says|told|announced|wrote|writes|added|stated|
                       r"explained|confirmed|ordered|orders|urged|urges|noted|asked|replied|answered|welcomed|called|"
                       r"described|acknowledged|admitted|revealed|moved|introduced|tabled)\b")
 SAID_NAME = re.compile(rf"\b({NAME})(?:,[ \t][^,.\n]{{3,80}},|[ \t]+of[ \t]+[^,.\n]{{2,40}}?|,)?[ \t]+$")
-APPOSITION_KEY = re.compile(r"\b(?i:minister|secretary|MP|senator|commissioner|spokesperson|spokesman|spokeswoman|"
-                            r"chair|chairman|chairwoman|director|official|peer|MEP|congressman|congresswoman|"
-                            r"representative|leader|head|chief|founder|reporter|secretary general|president|"
-                            r"ambassador|editor|analyst|adviser|advisor|CEO|counsel|lawyer|attorney|manager|"
-                            r"correspondent|journalist|researcher|professor|economist|campaigner|activist)\b")
-APPOSITION_NAME = re.compile(rf"\b({NAME}),[ \t]+(?:(?:the|a|an|its|his|her)[ \t]+)?(?:[\w’'-]+[ \t]+){{0,3}}?$")
+_APPOSITION_WORDS = (r"minister|secretary|MP|senator|commissioner|spokesperson|spokesman|spokeswoman|chair|chairman|"
+                     r"chairwoman|director|official|peer|MEP|congressman|congresswoman|representative|leader|head|"
+                     r"chief|founder|reporter|secretary general|president|ambassador|editor|analyst|adviser|advisor|"
+                     r"CEO|counsel|lawyer|attorney|manager|correspondent|journalist|researcher|professor|economist|"
+                     r"campaigner|activist")
+# "<name>, the defence minister": found from the comma (a scan for commas is far cheaper than for the role words)
+APPOSITION_KEY = re.compile(r",[ \t]+(?:(?:the|a|an|its|his|her)[ \t]+)?(?:[\w’'-]+[ \t]+){0,3}?"
+                            rf"(?i:{_APPOSITION_WORDS})\b")
+APPOSITION_NAME = re.compile(rf"\b({NAME})$")
 SUFFIX_KEY = re.compile(r"[ \t](?:MP|MSP|MLA|TD|MEP|MS|QC|KC|MBE|OBE|CBE)\b")
 GOVERNMENT_KEY = re.compile(r"[ \t](?:government|administration)\b")
 NAME_END = re.compile(rf"\b({NAME})$")
@@ -177,8 +180,6 @@ BACKWARDS = ((SAID_KEY, SAID_NAME, 140), (APPOSITION_KEY, APPOSITION_NAME, 130),
 def _backwards(text: str):
     for key, name, width in BACKWARDS:
         for k in key.finditer(text):
-            if name is APPOSITION_NAME and text.rfind(",", max(0, k.start() - 50), k.start()) < 0:
-                continue  # an apposition needs its comma: most role words stand in no apposition
             m = name.search(text, max(0, k.start() - width), k.start())
             if m:
                 yield m
