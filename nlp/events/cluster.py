@@ -85,6 +85,9 @@ class Cluster:
     sentences: set[tuple] = field(default_factory=set)  # (document, start, end) of every mention
     stages: set[str] = field(default_factory=set)  # the stages of a bill its mentions name
     blocks: list = field(default_factory=list, repr=False)  # the date buckets' Blocks it is indexed in
+    # the first mention of each wording among the first 25: those _similarity compares (the same sentence
+    # again, as reports repeat it, gives the same figure)
+    compared: list[Mention] = field(default_factory=list, repr=False)
 
 
 class Block:
@@ -170,31 +173,31 @@ class Clusterer:
         # mention's own document; rank 1 needs a strong relation and a near date (the actor index of the date
         # buckets); rank 2 a strong relation and, from the date buckets, a similarity >= SIMILAR (their word
         # index), else one of the bounded extras (_candidates: rare words, actor, undated; every rank-4 fit is
-        # one of these). Ranks 3-5 take a cluster only when it is the one that fits, or by a tie-break: then
-        # what matters is whether two fit, the lowest rank, and every fit by the hint's actor line.
+        # one of these, strong too). Ranks 3-5 take a cluster only when it is the one that fits, or by a
+        # tie-break: then what matters is whether two fit, the lowest rank, and every fit by the hint's line.
         self._judge_all(m, self._by_document.get((m.document_id, m.type), ()), verdicts)
         blocks = self._blocks_of(m)
         self._judge_all(m, self._strong_near(m, m.actor, blocks), verdicts)
         if self._best(verdicts) <= 1:
             return self._decide(m, verdicts)
-        # an extra dated apart from the mention, of another document, fits only in matching words
-        extras = [c for c in self._candidates(m, buckets=False) if not self._apart_and_unlike(m, c)]
-        self._judge_all(m, extras, verdicts)
-        if m.actor is not None:  # a strong relation is possible: every cluster that may rank 2
-            self._judge_all(m, (c for c in self._similar(m, blocks)
-                                if c.number not in verdicts and self._relation(m, c) == "strong"), verdicts)
+        extras = self._candidates(m, buckets=False)
+        if m.actor is not None:  # a strong relation is possible: every cluster that may rank 2 (or 4)
+            strong = (lambda c: c.number not in verdicts and self._relation(m, c) == "strong")
+            self._judge_all(m, filter(strong, extras), verdicts)
+            self._judge_all(m, filter(strong, self._similar(m, blocks)), verdicts)
             if self._best(verdicts) <= 2:
                 return self._decide(m, verdicts)
         if m.hint:  # the tie-break by the bodies the document names: every fit in their lines
+            hinted = (lambda c: c.number not in verdicts and self._fits_hint(m, c))
             for body in sorted(m.hint):
                 self._judge_all(m, self._strong_near(m, body, blocks), verdicts)
-            self._judge_all(m, (c for c in self._similar(m, blocks)
-                                if c.number not in verdicts and self._fits_hint(m, c)), verdicts)
+            self._judge_all(m, filter(hinted, extras), verdicts)
+            self._judge_all(m, filter(hinted, self._similar(m, blocks)), verdicts)
         # only ranks 3-5 are left (a weak or mixed relation, a conflict worded alike, an undated restatement):
         # judge until two fit, and, when an undated restatement fits (rank 4), until a rank 3 shows or none is left
         fits = [v[0] for v in verdicts.values() if v is not None]
         fitting, lower = len(fits), 3 in fits or 4 not in fits
-        for c in _chained(self._similar(m, blocks), self._weak_near(m, blocks)):
+        for c in _chained(extras, self._similar(m, blocks), self._weak_near(m, blocks)):
             if fitting > 1 and lower:
                 break
             if c.number not in verdicts:
@@ -320,15 +323,6 @@ class Clusterer:
                 rest -= idf.get(word, 0.0)
             found = self._prefixes[id(m)] = tuple(out)
         return found
-
-    def _apart_and_unlike(self, m: Mention, c: Cluster) -> bool:
-        """Dated apart (neither window meets the other) and in other documents, a cluster takes the mention
-        only by the wording rules (similarity >= SIMILAR); without a rare word shared with any of the sentences
-        ``_similarity`` compares, it cannot reach that."""
-        if m.lo is None or c.lo is None or (m.lo <= c.hi and c.lo <= m.hi) or m.document_id in c.documents:
-            return False
-        prefix = self._prefix(m)
-        return all(o.words.isdisjoint(prefix) and m.words.isdisjoint(self._prefix(o)) for o in c.mentions[:25])
 
     def _similar(self, m: Mention, blocks: list[Block]):
         """Clusters whose first 25 sentences may reach SIMILAR with the mention's: similarity is the shared
@@ -457,7 +451,7 @@ class Clusterer:
 
     def _similarity(self, m: Mention, c: Cluster) -> float:
         best, mine, idf = 0.0, self._weight[m.id], self.idf
-        for other in c.mentions[:25]:
+        for other in c.compared:
             smaller = min(mine, self._weight[other.id])
             if smaller > 0:
                 best = max(best, sum(idf.get(w, 0.0) for w in m.words & other.words) / smaller)
@@ -470,6 +464,9 @@ class Clusterer:
         indexed = bool(c.blocks)  # in its date buckets' indexes already: index what this mention adds
         actors = len(c.actors)
         c.mentions.append(m)
+        worded = len(c.mentions) <= 25 and all(o.evidence != m.evidence for o in c.compared)
+        if worded:
+            c.compared.append(m)
         c.documents.add(m.document_id)
         c.sentences.add((m.document_id, m.start, m.end))
         if m.stage:
@@ -506,7 +503,7 @@ class Clusterer:
             for block in c.blocks:
                 if len(c.actors) > actors:
                     self._index_actor(block, c, m.actor)
-                if len(c.mentions) <= 25:
+                if worded:
                     self._index_words(block, c, m)
 
     def _index_dates(self, c: Cluster) -> None:
@@ -527,7 +524,7 @@ class Clusterer:
                 block.no_person.append(c)
             for actor in sorted(c.actors):
                 self._index_actor(block, c, actor)
-            for other in c.mentions[:25]:
+            for other in c.compared:
                 self._index_words(block, c, other)
 
     def _index_actor(self, block: Block, c: Cluster, actor: str) -> None:
