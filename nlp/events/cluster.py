@@ -229,8 +229,9 @@ class Clusterer:
                 hinted = [j for j in judged if j[0] == rank and self._fits_hint(m, j[4], exact)]
                 if hinted:
                     return hinted[0][4] if len(hinted) == 1 else None
-            if rank == 4:  # an undated restatement by the actor's line that words cannot place: the act the
-                # corpus reports most, when it has at least PREVALENT times the documents of the next one
+            if rank == 4 and not m.instrument:  # an undated restatement by the actor's line that words cannot
+                # place: the act the corpus reports most, when it has at least PREVALENT times the documents of the
+                # next one (not when it names its law: "the Secure Equipment Act" is that act, however rare)
                 counts = sorted(((len(j[4].documents), j[3]) for j in judged if j[0] == rank), reverse=True)
                 if len(counts) > 1 and counts[0][0] >= PREVALENT * counts[1][0]:
                     return self.clusters[counts[0][1]]

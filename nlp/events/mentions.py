@@ -113,6 +113,10 @@ def stage(evidence: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+# A law or a part of one named in a sentence ("the Secure Equipment Act of 2021", "Section 1709(a)(1)", "the
+# NDAA"): a restatement naming one is about that law, not whichever act is reported most.
+INSTRUMENT = re.compile(r"\b(?:(?:[A-Z][\w'’-]*\s+){1,6}Act\b|[Ss]ection\s+\d+|[Ss]ec\.\s*\d+|NDAA|"
+                        r"National Defense Authorization Act)")
 _WORD = re.compile(r"[a-z][a-z'’-]+|\d{3,}")
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -194,6 +198,7 @@ class Mention:
     earlier: bool = False      # the sentence says the act came before ("earlier", "already")
     hint: frozenset[str] = frozenset()  # without an actor: the bodies acting in the rest of its document
     stage: str | None = None   # of a bill (a `staged` type): introduced, committee, chamber, enacted
+    instrument: bool = False   # the sentence names a law or a section of one ("the Secure Equipment Act")
 
     @property
     def placed(self) -> bool:
@@ -345,7 +350,8 @@ def _document_mentions(doc: dict, record: dict, hierarchy: Hierarchy,
             lo=lo, hi=hi, far_lo=far_lo, before=bound,
             targets=targets, context=context - targets, doc_date=doc_day, kind=cls, source=source,
             words=words(evidence), cue=bool(CUE.search(evidence)), earlier=earlier,
-            stage=stage(evidence) if action["type"] in staged else None))
+            stage=stage(evidence) if action["type"] in staged else None,
+            instrument=bool(INSTRUMENT.search(evidence))))
     # a sentence that names no actor (a quote, a passive: "cameras have been taken out of the department's sites")
     # speaks of the story's actors: the bodies its document's other sentences name, a hint among acts that fit it
     # equally

@@ -726,3 +726,21 @@ def test_the_storys_body_is_found_among_many_acts_that_fit_an_actorless_sentence
     assert len(removals) == 4
     assert {m["document_id"] for m in by_document(removals)[story["id"]]["mentions"]} == {story["id"],
                                                                                            defence["id"]}
+
+
+def test_an_undated_restatement_naming_a_law_is_not_given_to_the_law_reported_most():
+    """"The new cameras are a consequence of the Secure Equipment Act of 2021" (Congress, no date) names its
+    law: that the 2019 defence act is reported three times as often does not make it that act."""
+    ndaa = [doc(f"news:ndaa{n}", "news", "2018-08-13", jurisdiction="US") for n in range(3)]
+    other = doc("news:sna", "news", "2020-03-12", jurisdiction="US")
+    later = doc("news:sea", "news", "2024-04-26", jurisdiction="US")
+    records = [rec(d["id"], action("legislation", "US Congress", "2018-08-13",
+                                   "The defence bill barring federal purchases of the cameras was signed into law."))
+               for d in ndaa]
+    records.append(rec(other["id"], action("legislation", "US Congress", "2020-03-12",
+                                           "Congress passed a networks law on the same equipment.")))
+    records.append(rec(later["id"], action("legislation", "US Congress", None,
+                                           "The new cameras are a consequence of the Secure Equipment Act of 2021.")))
+    events = events_of([*ndaa, other, later], records)
+    assert len(events) == 3
+    assert [m["document_id"] for m in by_document(events)[later["id"]]["mentions"]] == [later["id"]]
