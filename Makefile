@@ -20,12 +20,15 @@ SOURCES   := $(shell sed -n 's/^\([a-z0-9_]*\):.*/\1/p' $(TOPIC_DIR)/sources.yml
 CRAWL_IN  := $(shell find crawlers $(TOPIC_DIR)/sources.yml $(TOPIC_DIR)/recordings -type f -not -path '*/__pycache__/*' 2>/dev/null)
 NLP_IN    := $(shell find nlp $(TOPIC_DIR)/vocab.yml $(TOPIC_DIR)/patterns $(wildcard $(TOPIC_DIR)/confidence.json) -type f -not -path '*/__pycache__/*' 2>/dev/null)
 DB_IN     := $(shell find db -type f -name '*.py' 2>/dev/null)
+# the trained scorer of action types (nlp/learned.py): built from the train part, a few seconds, not committed
+TYPES     := $(OUT)/types-model/settings.json
+TYPES_IN  := $(NLP_IN) $(wildcard $(TOPIC_DIR)/learned.json $(TOPIC_DIR)/eval/train.jsonl)
 
 .DEFAULT_GOAL := help
 # a recipe that fails leaves no target behind (a partial extracted.jsonl would look up to date)
 .DELETE_ON_ERROR:
 .PHONY: help install demo build crawl extract db serve test test-fast test-busy reliability-docs browser-deps eval \
-	calibrate bench bench-quick bench-docs load clean new-spider
+	calibrate bench bench-quick bench-docs load clean new-spider types-model
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -48,12 +51,16 @@ $(OUT)/crawl/.done: $(STAMP) $(CRAWL_IN)
 $(OUT)/documents.jsonl: $(OUT)/crawl/.done
 	cat $(foreach s,$(SOURCES),$(OUT)/crawl/$(s).jsonl) > $@
 
-$(OUT)/extracted.jsonl: $(OUT)/documents.jsonl $(NLP_IN)
+$(TYPES): $(STAMP) $(TYPES_IN)
+	$(BIN)/python -m nlp train-types -o $(OUT)/types-model
+
+$(OUT)/extracted.jsonl: $(OUT)/documents.jsonl $(NLP_IN) $(TYPES)
 	$(BIN)/python -m nlp extract $< -o $@
 
 $(DB): $(OUT)/extracted.jsonl $(DB_IN) crawlers/sources.yml
 	$(BIN)/python -m db build --crawl $(OUT)/crawl --extracted $(OUT)/extracted.jsonl --out $@
 
+types-model: $(TYPES) ## Train the scorer of action types on the train part (build/<topic>/types-model; fixed seed)
 crawl: $(OUT)/crawl/.done ## Replay the topic's recordings through the spiders
 extract: $(OUT)/extracted.jsonl ## Extract vendors, organisations, people and actions
 db: $(DB) ## Build and atomically publish data/<topic>/tracker.db
@@ -71,31 +78,31 @@ browser-deps: ## Debian's chromium (and redis-server) for the browser and scale-
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium redis-server >/dev/null; }
 
-test: $(STAMP) browser-deps ## Install what the tests need, run the whole suite, then the timing tests busy
+test: $(STAMP) $(TYPES) browser-deps ## Install what the tests need, run the whole suite, then the timing tests busy
 	$(BIN)/python -m pytest -p no:cacheprovider
 	$(MAKE) --no-print-directory test-busy
 
-test-busy: $(STAMP) browser-deps ## The timing-sensitive tests again, beside two CPU-bound processes
+test-busy: $(STAMP) $(TYPES) browser-deps ## The timing-sensitive tests again, beside two CPU-bound processes
 	RELIABILITY_FIGURES=tests/artifacts/reliability-busy.json \
 	  $(BIN)/python -m tests.busy --burners 2 -- $(BIN)/python -m pytest -p no:cacheprovider -m timing
 
 reliability-docs: ## Copy the last green `make test` figures (tests/artifacts/) into RELIABILITY.md
 	$(BIN)/python -m tests.reliability_report
 
-test-fast: $(STAMP) ## The suite without browser, reliability and scale-out tests
+test-fast: $(STAMP) $(TYPES) ## The suite without browser, reliability and scale-out tests
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not browser and not reliability and not redis"
 
-eval: $(STAMP) ## Extractor precision/recall/F1 on the train, dev and test parts; B-cubed of event resolution
+eval: $(STAMP) $(TYPES) ## Extractor precision/recall/F1 on the train, dev and test parts; B-cubed of event resolution
 	$(BIN)/python -m nlp eval --test
 	$(BIN)/python -m nlp eval-events $(wildcard $(addprefix $(TOPIC_DIR)/eval/,recordings-events.jsonl train.jsonl dev.jsonl test.jsonl))
 
-calibrate: $(STAMP) ## Refit the confidence model on the train part (topics/<topic>/confidence.json)
+calibrate: $(STAMP) $(TYPES) ## Refit the confidence model on the train part (topics/<topic>/confidence.json)
 	$(BIN)/python -m nlp calibrate
 
-bench: $(STAMP) ## Full benchmarks (10k/100k/1M documents; tens of minutes) into bench/results.json
+bench: $(STAMP) $(TYPES) ## Full benchmarks (10k/100k/1M documents; tens of minutes) into bench/results.json
 	$(BIN)/python -m bench --sizes 10000,100000,1000000
 
-bench-quick: $(STAMP) ## Small benchmarks (a few minutes; what CI runs) into bench/results.json
+bench-quick: $(STAMP) $(TYPES) ## Small benchmarks (a few minutes; what CI runs) into bench/results.json
 	$(BIN)/python -m bench --sizes 2000,10000 --quick
 
 bench-docs: $(STAMP) ## Put the figures of bench/results.json into BENCHMARKS.md (the only step that edits it)

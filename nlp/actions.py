@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from . import confidence as calibration
-from . import context, statements
+from . import context, learned, statements
 from .conventions import Conventions, offices_of_people
 from .shapes import sentence_around
 
@@ -171,6 +171,7 @@ class ActionRules:
         self.window = window
         self.model = confidence  # nlp/confidence.py Model, or None: the rules' own estimate
         self.keep_signals = False  # python -m nlp calibrate reads the signals of each action
+        self.learned = None  # nlp/learned.py TypeModel: a trained scorer of the types, or None (rules only)
         self.types: dict[str, dict] = vocab["actions"]
         self.role_type = {spec["role"]: name for name, spec in self.types.items() if spec.get("role")}
         self.type_context = {name: re.compile(spec["context"], re.I) for name, spec in self.types.items()
@@ -265,9 +266,13 @@ class ActionRules:
             found += self._rebuttals(doc, vendor_spans, context,
                                      {a.start for a in found if self._role(a.type) == "denies"})
         found = self._one_level(found, context["published"])
+        if self.learned is not None:  # drop the actions it scores wrong, add types it finds the rules missed
+            found = self.learned.refine(self, doc, found, context)
         for action in found:
             if self.model is not None and action.signals:
                 action.confidence = round(self.model.score(action.signals), 2)
+            if action.rule.endswith(learned.PROPOSED):
+                action.confidence = min(action.confidence, learned.PROPOSED_CAP)
         return [a.to_dict(self.keep_signals) for a in found]
 
     def _directed_body(self, doc, sent, trigger, ents) -> Span | None:

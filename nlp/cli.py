@@ -33,13 +33,17 @@ def cli():
     pass
 
 
-def _nlp(topic: str, pipeline: str | None = None):
-    from .pipeline import build_nlp, load_nlp
+rules_only_option = click.option("--rules-only", is_flag=True,
+                                 help="The rules alone, without the trained type scorer (nlp/learned.py).")
+
+
+def _nlp(topic: str, pipeline: str | None = None, rules_only: bool = False):
+    from .pipeline import AUTO, build_nlp, load_nlp
 
     if pipeline:
         return load_nlp(pipeline)
     try:
-        return build_nlp(topic)
+        return build_nlp(topic, learned=None if rules_only else AUTO)
     except topics.UnknownTopic as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -126,8 +130,9 @@ def _read(handle, tally: Tally):
 @topic_option
 @click.option("--pipeline", type=click.Path(exists=True, file_okay=False),
               help="A saved pipeline (python -m nlp package) instead of the topic's directory.")
-def extract(source, output, batch_size, progress, strict, topic, pipeline):
-    nlp = _nlp(topic, pipeline)
+@rules_only_option
+def extract(source, output, batch_size, progress, strict, topic, pipeline, rules_only):
+    nlp = _nlp(topic, pipeline, rules_only)
     tally = Tally()
     show = sys.stderr.isatty() if progress is None else progress
     if output == "-":
@@ -178,13 +183,14 @@ def _extract_to(nlp, source, handle, tally: Tally, batch_size: int, show: bool) 
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--errors", is_flag=True, help="List the disagreements too.")
 @topic_option
-def evaluate(devsets, parts, with_test, as_json, errors, topic):
+@rules_only_option
+def evaluate(devsets, parts, with_test, as_json, errors, topic, rules_only):
     from pathlib import Path
 
     from .evaluate import evaluate_file, format_report
     from .scoreboard import evaluate_parts, format_parts
 
-    nlp = _nlp(topic)
+    nlp = _nlp(topic, rules_only=rules_only)
     if devsets:
         reports = {path: evaluate_file(path, nlp) for path in devsets}
     else:
@@ -230,6 +236,34 @@ def split(sources, directory, check):
         click.echo(f"problem: {problem}", err=True)
     if problems:
         raise SystemExit(1)
+
+
+@cli.command("train-types", help="Train the scorer of action types (nlp/learned.py) on the train part of the "
+                                 "topic's eval/, with the settings of the topic's learned.json, and save it (make "
+                                 "types-model). A topic without learned.json gets a model marked disabled.")
+@click.option("-o", "--output", type=click.Path(file_okay=False),
+              help="Where to save it (default: build/<topic>/types-model).")
+@topic_option
+def train_types(output, topic):
+    import shutil
+
+    from . import learned
+    from .split import read
+
+    directory = topics.directory(topic)
+    target = Path(output) if output else learned.default_path(directory)
+    settings = learned.settings_of(directory)
+    if target.exists():
+        shutil.rmtree(target)
+    if settings is None:
+        target.mkdir(parents=True)
+        (target / "settings.json").write_text(json.dumps({"enabled": False}) + "\n", encoding="utf-8")
+        click.echo(f"{directory.name}: no {learned.SETTINGS}: wrote a disabled model to {target}", err=True)
+        return
+    model = learned.train(read(directory / "eval" / "train.jsonl"), _nlp(topic, rules_only=True), settings)
+    model.to_disk(target)
+    click.echo(f"trained on {model.settings['keep_examples']} actions of the rules and "
+               f"{model.settings['propose_examples']} sentences; wrote {target}", err=True)
 
 
 @cli.command(help="Save the topic's pipeline with nlp.to_disk: a directory spacy.load() runs without the "

@@ -29,6 +29,7 @@ from spacy.util import SimpleFrozenList, ensure_path, filter_spans
 from . import compile, people, shapes
 from .actions import ActionRules
 from .confidence import Model
+from .learned import TypeModel
 from .topic import CJK, Topic
 
 for _name, _default in (("policy_actions", None), ("dates", None), ("meta", None)):
@@ -223,14 +224,46 @@ def make_policy_entities(nlp: Language, name: str):
 
 
 class PolicyActions(_TopicData):
+    """The rules (nlp/actions.py), with the trained scorer of action types (nlp/learned.py) when one is given:
+    ``initialize(topic=..., learned=<a directory python -m nlp train-types wrote>)``; kept by to_disk."""
+
     def __init__(self, name: str, window: int):
         self.name = name
         self.window = window
+        self.learned: Optional[TypeModel] = None
+
+    def initialize(self, get_examples: Optional[Callable[[], Iterable[Any]]] = None, *,
+                   nlp: Optional[Language] = None, topic: Optional[dict] = None, learned: Optional[str] = None) -> None:
+        """Take the topic's data and, from the directory `learned` names, the trained type scorer (None: rules
+        only)."""
+        self.learned = TypeModel.load(learned) if learned else None
+        super().initialize(get_examples, nlp=nlp, topic=topic)
 
     def set_topic(self, topic: Topic) -> None:
         self.topic = topic
         model = (topic.data.get("confidence") or {}).get("weights")
         self.rules = ActionRules(topic.vocab, window=self.window, confidence=Model(model) if model else None)
+        self.rules.learned = self.learned
+
+    def to_disk(self, path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        super().to_disk(path, exclude=exclude)
+        if self.learned is not None:
+            self.learned.to_disk(ensure_path(path) / "learned")
+
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        return srsly.msgpack_dumps({"topic": self._checked().to_dict(),
+                                    "learned": self.learned.to_bytes() if self.learned is not None else None})
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()):
+        data = srsly.msgpack_loads(data)
+        self.learned = TypeModel.from_bytes(data["learned"]) if data.get("learned") else None
+        self.set_topic(Topic(data["topic"]))
+        return self
+
+    def from_disk(self, path, *, exclude: Iterable[str] = SimpleFrozenList()):
+        saved = ensure_path(path) / "learned"
+        self.learned = TypeModel.load(saved) if saved.is_dir() else None
+        return super().from_disk(path, exclude=exclude)
 
     def __call__(self, doc: Doc) -> Doc:
         self._checked()

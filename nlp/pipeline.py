@@ -31,6 +31,7 @@ import topics
 
 from . import components  # noqa: F401  registers the policy_* factories
 from . import compile
+from .learned import default_path, settings_of
 from .topic import CJK, Topic
 
 logger = logging.getLogger(__name__)
@@ -84,9 +85,17 @@ def generic_patterns(name: str) -> list[dict]:
     return list(srsly.read_jsonl(path)) if path.is_file() else []
 
 
-def build_nlp(topic: str | Path | None = None) -> Language:
-    """The extraction pipeline for a topic (a name under topics/ or a directory; default: the chosen topic)."""
+AUTO = "auto"
+
+
+def build_nlp(topic: str | Path | None = None, learned: str | Path | None = AUTO) -> Language:
+    """The extraction pipeline for a topic (a name under topics/ or a directory; default: the chosen topic).
+
+    `learned`: the trained type scorer's directory (nlp/learned.py); ``"auto"`` takes the one ``make
+    types-model`` builds for the topic (build/<topic>/types-model) when it is there, None runs the rules only."""
     directory = topics.directory(str(topic) if topic is not None else None)
+    if learned == AUTO:
+        learned = learned_model(directory)
     patterns = ruler_patterns(Topic.from_dir(directory))
     nlp = spacy.blank("en")
     for abbreviation in ABBREVIATIONS:  # "the hon. Member" is not the end of a sentence
@@ -107,8 +116,20 @@ def build_nlp(topic: str | Path | None = None) -> Language:
     for name in ("policy_entities", "policy_actions"):
         nlp.add_pipe(name)
         init[name] = {"topic": {"@misc": "policy_tracker.topic.v1", "path": "${paths.topic}"}}
+    if learned is not None:
+        init["policy_actions"]["learned"] = str(learned)
     nlp.initialize()
     return nlp  # a component's error raises: extract_records fails that document alone, with the reason
+
+
+def learned_model(directory: Path) -> Path | None:
+    """The topic's built type scorer, or None (with a warning when the topic has one to build)."""
+    path = default_path(directory)
+    if (path / "settings.json").is_file():
+        return path
+    if settings_of(directory) is not None:
+        logger.warning("no trained type scorer at %s (make types-model): the rules alone", path)
+    return None
 
 
 def load_nlp(path: str | Path) -> Language:

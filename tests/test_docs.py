@@ -34,7 +34,7 @@ def test_every_make_target_in_the_readme_exists_with_help():
 
 @pytest.mark.parametrize("module, command", [
     ("crawlers", "crawl"), ("crawlers", "list"), ("nlp", "extract"), ("nlp", "eval"), ("nlp", "events"),
-    ("nlp", "eval-events"),
+    ("nlp", "eval-events"), ("nlp", "train-types"),
     ("db", "build"), ("db", "search"), ("db", "serve"), ("db", "check"), ("db", "stage"), ("db", "digest"),
 ])
 def test_every_command_has_help(module, command):

@@ -97,7 +97,7 @@ def test_extraction_streams_past_a_failing_document(fragile):
 def _run_cli(nlp, lines: list[bytes], *args):
     runner = CliRunner()
     original = cli._nlp
-    cli._nlp = lambda topic, pipeline=None: nlp
+    cli._nlp = lambda topic, pipeline=None, rules_only=False: nlp
     try:
         return runner.invoke(cli.cli, ["extract", "-", "-o", "-", "--no-progress", *args], input=b"\n".join(lines))
     finally:

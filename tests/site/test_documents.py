@@ -91,7 +91,10 @@ def test_ids_with_slashes_and_unknown_ids(ds_server, db):
 
 
 def test_evidence_shows_no_raw_quote_markup(ds_server, db):
-    """The Federal Register writes quotes as ``TeX''; no page shows the two backticks (#17)."""
-    doc = db.execute("SELECT document_id FROM actions WHERE evidence LIKE '%``%' LIMIT 1").fetchone()[0]
+    """The Federal Register writes quotes as ``TeX''; no page shows the two backticks (#17): not in the text, nor
+    in an evidence sentence marked in it."""
+    row = db.execute("SELECT document_id FROM actions WHERE evidence LIKE '%``%' LIMIT 1").fetchone() \
+        or db.execute("SELECT id FROM documents WHERE text LIKE '%``%' ORDER BY id LIMIT 1").fetchone()
+    doc = row[0]
     assert "``" not in _page(ds_server, doc)
     assert "``" not in httpx.get(ds_server.url + "/timeline?all=1&q=%22produced+by%22").text
