@@ -43,11 +43,11 @@ def view_counts(path: Path) -> dict | None:
 
     conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
     try:
-        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+        kinds = dict(conn.execute("SELECT name, type FROM sqlite_master"))
         tables = {name: {"count": conn.execute(f"SELECT COUNT(*) FROM [{name}]").fetchone()[0]}
-                  for name in COUNTED_VIEWS if name in names}
+                  for name in COUNTED_VIEWS if kinds.get(name) == "view"}
         build = conn.execute("SELECT value FROM build_info WHERE key = 'build_id'").fetchone() \
-            if "build_info" in {row[0] for row in conn.execute("SELECT name FROM sqlite_master")} else None
+            if kinds.get("build_info") == "table" else None
     except sqlite3.DatabaseError:
         return None
     finally:

@@ -216,12 +216,11 @@ async def timeline_atom(request, datasette):
     def fetch(conn):
         view, _, _ = pages.confident_view(conn, filters, bool(request.args.get("all")),  # as the page (#14, #13)
                                           count_hidden=False)
+        build = conn.execute("SELECT value FROM build_info WHERE key = 'build_id'").fetchall()
         return view, pages.timeline(conn, view, 1, page_size=100, counts=False, snippets=False,
-                                    evidence_cap=FEED_EVIDENCE_CAP)
+                                    evidence_cap=FEED_EVIDENCE_CAP), build
 
-    filters, data = await _run(datasette, fetch)
-    build = await _run(datasette, lambda conn: conn.execute("SELECT value FROM build_info WHERE key = 'build_id'")
-                       .fetchall())
+    filters, data, build = await _run(datasette, fetch)
     query = pages.query_string(filters)
     base = datasette.urls.path("/timeline")  # relative to the feed: the Host header is the client's to choose
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
